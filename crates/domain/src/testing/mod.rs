@@ -1,0 +1,3 @@
+//! proptest strategies for valid domain values (feature `test-util`).
+
+pub mod personnummer;
