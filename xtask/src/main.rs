@@ -1,2 +1,120 @@
-//! xtask
-fn main() {}
+//! Build and CI tasks for the workspace, run as `cargo xtask <task>`.
+//!
+//! `cargo xtask ci` runs, in order, what CI runs: the format check, the tidy rules, clippy with
+//! warnings denied on every target, every test, and the docs with warnings denied.
+
+use std::env;
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+mod tidy;
+
+type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
+
+const USAGE: &str = "usage: cargo xtask <task>
+tasks:
+  ci      fmt check, tidy, lint, test, docs: everything CI runs
+  fmt     format the workspace
+  lint    clippy on every target with warnings denied
+  test    every test of the workspace
+  docs    rustdoc with warnings denied
+  tidy    the workspace's own rules (dependency direction, clock, manifests)
+  bench   every benchmark (not part of ci: timings are noisy)";
+
+fn main() -> ExitCode {
+    let task = env::args().nth(1);
+    let result = match task.as_deref() {
+        Some("ci") => ci(),
+        Some("fmt") => cargo(&["fmt", "--all"]),
+        Some("lint") => lint(),
+        Some("test") => test(),
+        Some("docs") => docs(),
+        Some("tidy") => tidy::run(&workspace_root()),
+        Some("bench") => cargo(&["bench", "--workspace", "--locked"]),
+        _ => Err(USAGE.into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ci() -> Result {
+    step("fmt", || cargo(&["fmt", "--all", "--", "--check"]))?;
+    step("tidy", || tidy::run(&workspace_root()))?;
+    step("lint", lint)?;
+    step("test", test)?;
+    step("docs", docs)
+}
+
+fn lint() -> Result {
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ])
+}
+
+fn test() -> Result {
+    cargo(&["test", "--workspace", "--all-features", "--locked"])
+}
+
+fn docs() -> Result {
+    let status = cargo_command(&[
+        "doc",
+        "--workspace",
+        "--no-deps",
+        "--all-features",
+        "--locked",
+    ])
+    .env("RUSTDOCFLAGS", "-D warnings")
+    .status()?;
+    check_status("cargo doc", status)
+}
+
+fn step(name: &str, task: impl FnOnce() -> Result) -> Result {
+    eprintln!("xtask: {name} ...");
+    let started = Instant::now();
+    task()?;
+    eprintln!(
+        "xtask: {name} ok in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn cargo(args: &[&str]) -> Result {
+    let status = cargo_command(args).status()?;
+    check_status(&format!("cargo {}", args.join(" ")), status)
+}
+
+fn cargo_command(args: &[&str]) -> Command {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(workspace_root());
+    command
+}
+
+fn check_status(what: &str, status: std::process::ExitStatus) -> Result {
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{what}` failed ({status})").into())
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}

@@ -1,2 +1,96 @@
-//! Placeholder.
-fn main() {}
+//! Parse-and-validate throughput of [`leyr_domain::personnummer::Personnummer`]
+//! against the published `personnummer` crate (3.1.1).
+//!
+//! Both parse the same batch: 1,000 of Skatteverket's test personnummer in
+//! the 12-digit form plus their 10-digit separated forms (2,000 inputs).
+//!
+//! Run with `cargo bench -p leyr-domain --bench personnummer`.
+
+#![allow(clippy::expect_used)]
+
+use std::hint::black_box;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use leyr_domain::personnummer::Personnummer;
+
+/// Skatteverket's test personnummer.
+const ALL_PINS_JSON: &str = include_str!("../tests/data/personnummer/allPins.json");
+
+/// How many 12-digit numbers to take from the test data.
+const BATCH: usize = 1_000;
+
+/// The batch: `BATCH` 12-digit numbers spread over the whole file, then their
+/// 10-digit separated forms read against `today`.
+fn inputs(today: NaiveDate) -> Vec<String> {
+    let pins: Vec<String> = serde_json::from_str(ALL_PINS_JSON).expect("allPins.json is valid");
+    let step = (pins.len() / BATCH).max(1);
+    let long: Vec<String> = pins.into_iter().step_by(step).take(BATCH).collect();
+    let short: Vec<String> = long
+        .iter()
+        .map(|pin| {
+            Personnummer::from_str(pin)
+                .expect("Skatteverket's test numbers are valid")
+                .separated(today)
+        })
+        .collect();
+    long.into_iter().chain(short).collect()
+}
+
+fn parse_and_validate(c: &mut Criterion) {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).expect("a real date");
+    let inputs = inputs(today);
+
+    let ours = |inputs: &[String]| {
+        inputs
+            .iter()
+            .filter(|input| Personnummer::parse_with_reference(black_box(input), today).is_ok())
+            .count()
+    };
+    let published = |inputs: &[String]| {
+        inputs
+            .iter()
+            .filter(|input| {
+                personnummer::Personnummer::parse(black_box(input)).is_ok_and(|pnr| pnr.valid())
+            })
+            .count()
+    };
+    // Ours accepts the whole batch; the published crate assumes the 1900s
+    // for 10-digit forms, so it may reject a few (such as 29 February 2000).
+    assert_eq!(ours(&inputs), inputs.len());
+    let published_valid = published(&inputs);
+    assert!(published_valid > inputs.len() * 9 / 10);
+
+    let mut group = c.benchmark_group("parse_and_validate");
+    group.throughput(Throughput::Elements(
+        u64::try_from(inputs.len()).expect("a small batch"),
+    ));
+    group.bench_function("leyr_domain", |b| b.iter(|| ours(black_box(&inputs))));
+    group.bench_function("personnummer_3_1_1", |b| {
+        b.iter(|| published(black_box(&inputs)))
+    });
+    group.finish();
+
+    // The 12-digit canonical form alone, through `FromStr`.
+    let long = inputs.get(..BATCH).unwrap_or_default();
+    let mut group = c.benchmark_group("parse_and_validate_12_digit");
+    group.throughput(Throughput::Elements(
+        u64::try_from(long.len()).expect("a small batch"),
+    ));
+    group.bench_function("leyr_domain_from_str", |b| {
+        b.iter(|| {
+            black_box(long)
+                .iter()
+                .filter(|input| Personnummer::from_str(black_box(input)).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("personnummer_3_1_1", |b| {
+        b.iter(|| published(black_box(long)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_validate);
+criterion_main!(benches);

@@ -347,15 +347,17 @@ impl Appointment {
                     next.comment = Some(comment.clone());
                 }
             }
-            LifecycleCommand::Cancel { comment: Some(comment) }
-                if self.status != AppointmentStatus::Cancelled =>
-            {
+            LifecycleCommand::Cancel {
+                comment: Some(comment),
+            } if self.status != AppointmentStatus::Cancelled => {
                 next.comment = Some(match &self.comment {
                     Some(existing) => existing.appended(comment),
                     None => comment.clone(),
                 });
             }
-            LifecycleCommand::Cancel { .. } | LifecycleCommand::Confirm | LifecycleCommand::Complete => {}
+            LifecycleCommand::Cancel { .. }
+            | LifecycleCommand::Confirm
+            | LifecycleCommand::Complete => {}
         }
         Ok(next)
     }
@@ -440,7 +442,8 @@ impl AppointmentQuery {
     /// Whether `start` passes the time bounds.
     #[must_use]
     pub fn starts_within(&self, start: &DateTime<FixedOffset>) -> bool {
-        self.start.is_none_or(|bound| bound <= *start) && self.end.is_none_or(|bound| *start < bound)
+        self.start.is_none_or(|bound| bound <= *start)
+            && self.end.is_none_or(|bound| *start < bound)
     }
 }
 
@@ -535,21 +538,37 @@ mod tests {
     #[test]
     fn the_lifecycle_table_holds() {
         let table = [
-            (S::Booked, E::Confirm, Err(TransitionError::NotAwaitingConfirmation)),
+            (
+                S::Booked,
+                E::Confirm,
+                Err(TransitionError::NotAwaitingConfirmation),
+            ),
             (S::Booked, E::Reschedule, Ok(S::Booked)),
             (S::Booked, E::Cancel, Ok(S::Cancelled)),
             (S::Booked, E::Complete, Ok(S::Completed)),
             (S::AwaitingConfirmation, E::Confirm, Ok(S::Booked)),
-            (S::AwaitingConfirmation, E::Reschedule, Err(TransitionError::NotBooked)),
+            (
+                S::AwaitingConfirmation,
+                E::Reschedule,
+                Err(TransitionError::NotBooked),
+            ),
             (S::AwaitingConfirmation, E::Cancel, Ok(S::Cancelled)),
-            (S::AwaitingConfirmation, E::Complete, Err(TransitionError::NotBooked)),
+            (
+                S::AwaitingConfirmation,
+                E::Complete,
+                Err(TransitionError::NotBooked),
+            ),
             (S::Cancelled, E::Cancel, Ok(S::Cancelled)),
             (S::Cancelled, E::Reschedule, Err(TransitionError::Cancelled)),
             (S::Cancelled, E::Confirm, Err(TransitionError::Cancelled)),
             (S::Cancelled, E::Complete, Err(TransitionError::Cancelled)),
             (S::Completed, E::Cancel, Err(TransitionError::Completed)),
             (S::Completed, E::Reschedule, Err(TransitionError::Completed)),
-            (S::Unknown("x".into()), E::Cancel, Err(TransitionError::UnknownStatus)),
+            (
+                S::Unknown("x".into()),
+                E::Cancel,
+                Err(TransitionError::UnknownStatus),
+            ),
         ];
         for (from, event, expected) in table {
             assert_eq!(from.after(event), expected, "{from} on {event:?}");
@@ -558,7 +577,13 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_their_wire_text() {
-        for text in ["booked", "awaiting_confirmation", "completed", "cancelled", "no_show"] {
+        for text in [
+            "booked",
+            "awaiting_confirmation",
+            "completed",
+            "cancelled",
+            "no_show",
+        ] {
             assert_eq!(S::from_wire(text).as_str(), text);
         }
         assert_eq!(S::from_wire("no_show"), S::Unknown("no_show".into()));
@@ -568,16 +593,31 @@ mod tests {
     fn batches_hold_one_to_fifty_distinct_ids() {
         let id = |n: usize| AppointmentId::new(n.to_string()).unwrap();
         assert_eq!(AppointmentBatch::new(vec![]), Err(BatchError::Empty));
-        assert_eq!(AppointmentBatch::new((0..51).map(id).collect()), Err(BatchError::TooMany));
-        assert_eq!(AppointmentBatch::new(vec![id(1), id(1)]), Err(BatchError::Duplicate));
-        assert_eq!(AppointmentBatch::new((0..50).map(id).collect()).unwrap().ids().len(), 50);
+        assert_eq!(
+            AppointmentBatch::new((0..51).map(id).collect()),
+            Err(BatchError::TooMany)
+        );
+        assert_eq!(
+            AppointmentBatch::new(vec![id(1), id(1)]),
+            Err(BatchError::Duplicate)
+        );
+        assert_eq!(
+            AppointmentBatch::new((0..50).map(id).collect())
+                .unwrap()
+                .ids()
+                .len(),
+            50
+        );
     }
 
     #[test]
     fn comments_hide_their_text_and_append_on_a_new_line() {
         let first = Comment::new("First visit").unwrap();
         let second = Comment::new("Patient is ill").unwrap();
-        assert_eq!(first.appended(&second).as_str(), "First visit\nPatient is ill");
+        assert_eq!(
+            first.appended(&second).as_str(),
+            "First visit\nPatient is ill"
+        );
         assert_eq!(format!("{first:?}"), "Comment(<redacted>)");
         assert_eq!(Comment::new("  "), Err(InvalidComment));
         assert_eq!(Comment::new("a\u{7}"), Err(InvalidComment));

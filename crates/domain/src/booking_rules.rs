@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::appointment::{Appointment, AppointmentStatus, Comment, LifecycleEvent, TransitionError};
+use crate::appointment::{
+    Appointment, AppointmentStatus, Comment, LifecycleEvent, TransitionError,
+};
 use crate::ids::{AppointmentId, CareUnitId};
 use crate::timeslot::Timeslot;
 
@@ -58,7 +60,11 @@ pub struct BookingRules {
 impl Default for BookingRules {
     /// No lead time, no horizon, Leyr's 500-character comment limit.
     fn default() -> Self {
-        Self { min_lead_time: TimeDelta::zero(), horizon: None, max_comment_chars: MAX_COMMENT_CHARS }
+        Self {
+            min_lead_time: TimeDelta::zero(),
+            horizon: None,
+            max_comment_chars: MAX_COMMENT_CHARS,
+        }
     }
 }
 
@@ -85,7 +91,9 @@ impl BookingRules {
     pub fn check_comment(&self, comment: Option<&Comment>) -> Result<(), RuleViolation> {
         match comment {
             Some(comment) if comment.chars() > self.max_comment_chars => {
-                Err(RuleViolation::CommentTooLong { max: self.max_comment_chars })
+                Err(RuleViolation::CommentTooLong {
+                    max: self.max_comment_chars,
+                })
             }
             _ => Ok(()),
         }
@@ -108,7 +116,9 @@ impl BookingRules {
                 && appointment.overlaps(&slot.start(), &slot.end())
         });
         match clash {
-            Some(appointment) => Err(RuleViolation::Overlap { with: appointment.id().clone() }),
+            Some(appointment) => Err(RuleViolation::Overlap {
+                with: appointment.id().clone(),
+            }),
             None => Ok(()),
         }
     }
@@ -145,7 +155,10 @@ impl BookingRules {
         patients_appointments: &[Appointment],
         now: DateTime<Utc>,
     ) -> Result<(), RuleViolation> {
-        appointment.status().after(LifecycleEvent::Reschedule).map_err(RuleViolation::Lifecycle)?;
+        appointment
+            .status()
+            .after(LifecycleEvent::Reschedule)
+            .map_err(RuleViolation::Lifecycle)?;
         if appointment.care_unit_id() != care_unit {
             return Err(RuleViolation::OtherCareUnit);
         }

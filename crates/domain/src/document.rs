@@ -96,7 +96,13 @@ impl NewDocument {
         if content.len() > MAX_DOCUMENT_BYTES {
             return Err(DocumentError::TooLarge);
         }
-        Ok(Self { title, kind, format, author, content })
+        Ok(Self {
+            title,
+            kind,
+            format,
+            author,
+            content,
+        })
     }
 
     /// The title.

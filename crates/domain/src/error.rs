@@ -124,7 +124,10 @@ impl Rejection {
     /// A rejection with this code.
     #[must_use]
     pub fn new(code: RejectionCode) -> Self {
-        Self { code, reference: None }
+        Self {
+            code,
+            reference: None,
+        }
     }
 
     /// Attaches the backend's reference for the failed request (Leyr's `instance`).
@@ -214,7 +217,13 @@ impl BackendError {
     /// A failure of this kind.
     #[must_use]
     pub fn new(kind: BackendErrorKind) -> Self {
-        Self { kind, status: None, retry_after: None, reference: None, source: None }
+        Self {
+            kind,
+            status: None,
+            retry_after: None,
+            reference: None,
+            source: None,
+        }
     }
 
     /// Attaches the HTTP status, when there was one.
@@ -300,7 +309,9 @@ impl fmt::Display for BackendError {
 
 impl StdError for BackendError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|source| source as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
     }
 }
 
@@ -324,7 +335,12 @@ mod tests {
 
     #[test]
     fn rejection_codes_round_trip_and_keep_unknown_text() {
-        for code in ["BAD_INPUT", "NOT_SUPPORTED", "AMBIGUOUS_TIMESLOTS", "SOMETHING_NEW"] {
+        for code in [
+            "BAD_INPUT",
+            "NOT_SUPPORTED",
+            "AMBIGUOUS_TIMESLOTS",
+            "SOMETHING_NEW",
+        ] {
             assert_eq!(RejectionCode::from_code(code).as_str(), code);
         }
     }

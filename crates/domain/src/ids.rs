@@ -158,7 +158,10 @@ mod tests {
         assert_eq!(CareUnitId::new("x".repeat(257)), Err(IdError::TooLong));
         assert_eq!(CareUnitId::new("a\nb"), Err(IdError::InvalidCharacter));
         assert_eq!(CareUnitId::new(" 10"), Err(IdError::InvalidCharacter));
-        assert_eq!(CareUnitId::new("x".repeat(256)).map(|id| id.as_str().len()), Ok(256));
+        assert_eq!(
+            CareUnitId::new("x".repeat(256)).map(|id| id.as_str().len()),
+            Ok(256)
+        );
     }
 
     #[test]

@@ -48,7 +48,10 @@ impl PersonName {
         if trimmed.chars().count() > MAX_NAME_CHARS {
             return Err(ContactError::NameTooLong);
         }
-        if trimmed.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
+        if trimmed
+            .chars()
+            .any(|c| c.is_control() || c.is_ascii_digit())
+        {
             return Err(ContactError::NameCharacter);
         }
         Ok(Self(trimmed.to_owned()))
@@ -93,7 +96,11 @@ impl PhoneNumber {
         let valid = (8..=15).contains(&digits.len())
             && digits.bytes().all(|b| b.is_ascii_digit())
             && !digits.starts_with('0');
-        if valid { Ok(Self(text.to_owned())) } else { Err(ContactError::Phone) }
+        if valid {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(ContactError::Phone)
+        }
     }
 
     /// The number as written.
@@ -133,7 +140,11 @@ impl EmailAddress {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !text.chars().any(|c| c.is_whitespace() || c.is_control());
-        if valid { Ok(Self(text.to_owned())) } else { Err(ContactError::Email) }
+        if valid {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(ContactError::Email)
+        }
     }
 
     /// The address as written.
@@ -280,7 +291,10 @@ impl PatientSearch {
         if first_name.is_none() && last_name.is_none() {
             return Err(EmptySearch);
         }
-        Ok(Self { first_name, last_name })
+        Ok(Self {
+            first_name,
+            last_name,
+        })
     }
 
     /// The first name to match, if any.
@@ -298,8 +312,13 @@ impl PatientSearch {
     /// Whether `patient` matches every given name, ignoring case.
     #[must_use]
     pub fn matches(&self, patient: &Patient) -> bool {
-        self.first_name.as_ref().is_none_or(|name| name.matches(&patient.first_name))
-            && self.last_name.as_ref().is_none_or(|name| name.matches(&patient.last_name))
+        self.first_name
+            .as_ref()
+            .is_none_or(|name| name.matches(&patient.first_name))
+            && self
+                .last_name
+                .as_ref()
+                .is_none_or(|name| name.matches(&patient.last_name))
     }
 }
 
@@ -311,15 +330,28 @@ mod tests {
     fn names_are_trimmed_and_checked() {
         assert_eq!(PersonName::new("  Tolvan ").unwrap().as_str(), "Tolvan");
         assert_eq!(PersonName::new("   "), Err(ContactError::EmptyName));
-        assert_eq!(PersonName::new(&"a".repeat(101)), Err(ContactError::NameTooLong));
+        assert_eq!(
+            PersonName::new(&"a".repeat(101)),
+            Err(ContactError::NameTooLong)
+        );
         assert_eq!(PersonName::new("R2D2"), Err(ContactError::NameCharacter));
-        assert!(PersonName::new("Åsa-Britt").unwrap().matches(&PersonName::new("åsa-britt").unwrap()));
+        assert!(
+            PersonName::new("Åsa-Britt")
+                .unwrap()
+                .matches(&PersonName::new("åsa-britt").unwrap())
+        );
     }
 
     #[test]
     fn phones_are_e164() {
         assert!(PhoneNumber::new("+46701234567").is_ok());
-        for bad in ["0701234567", "+0701234567", "+4670", "+46 70 123", "+4670123456789012"] {
+        for bad in [
+            "0701234567",
+            "+0701234567",
+            "+4670",
+            "+46 70 123",
+            "+4670123456789012",
+        ] {
             assert_eq!(PhoneNumber::new(bad), Err(ContactError::Phone), "{bad}");
         }
     }
@@ -327,7 +359,14 @@ mod tests {
     #[test]
     fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(EmailAddress::new("Tolvan.Tolvansson@example.com").is_ok());
-        for bad in ["tolvan", "@example.com", "a@b", "a@b@c.se", "a b@c.se", "a@.se"] {
+        for bad in [
+            "tolvan",
+            "@example.com",
+            "a@b",
+            "a@b@c.se",
+            "a b@c.se",
+            "a@.se",
+        ] {
             assert_eq!(EmailAddress::new(bad), Err(ContactError::Email), "{bad}");
         }
     }

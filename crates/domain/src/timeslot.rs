@@ -43,7 +43,9 @@ impl TimeWindow {
         start: DateTime<FixedOffset>,
         length: TimeDelta,
     ) -> Result<Self, TimeRangeError> {
-        let end = start.checked_add_signed(length).ok_or(TimeRangeError::EndNotAfterStart)?;
+        let end = start
+            .checked_add_signed(length)
+            .ok_or(TimeRangeError::EndNotAfterStart)?;
         Self::new(start, end)
     }
 
@@ -101,7 +103,13 @@ impl Timeslot {
         if end <= start {
             return Err(TimeRangeError::EndNotAfterStart);
         }
-        Ok(Self { start, end, resource_id, healthcare_service_id, text: None })
+        Ok(Self {
+            start,
+            end,
+            resource_id,
+            healthcare_service_id,
+            text: None,
+        })
     }
 
     /// Records the exact text the EHR sent for `start` and `end`, to echo when booking.
@@ -150,7 +158,10 @@ impl Timeslot {
     /// The slot as a window.
     #[must_use]
     pub fn window(&self) -> TimeWindow {
-        TimeWindow { start: self.start, end: self.end }
+        TimeWindow {
+            start: self.start,
+            end: self.end,
+        }
     }
 
     /// Whether this slot and `[start, end)` share an instant.
@@ -184,7 +195,11 @@ impl TimeslotQuery {
     /// All slots starting in `window`.
     #[must_use]
     pub fn new(window: TimeWindow) -> Self {
-        Self { resource_id: None, healthcare_service_id: None, window }
+        Self {
+            resource_id: None,
+            healthcare_service_id: None,
+            window,
+        }
     }
 
     /// Only slots of `resource_id`.
@@ -205,8 +220,14 @@ impl TimeslotQuery {
     #[must_use]
     pub fn matches(&self, slot: &Timeslot) -> bool {
         self.window.contains(&slot.start)
-            && self.resource_id.as_ref().is_none_or(|id| *id == slot.resource_id)
-            && self.healthcare_service_id.as_ref().is_none_or(|id| *id == slot.healthcare_service_id)
+            && self
+                .resource_id
+                .as_ref()
+                .is_none_or(|id| *id == slot.resource_id)
+            && self
+                .healthcare_service_id
+                .as_ref()
+                .is_none_or(|id| *id == slot.healthcare_service_id)
     }
 }
 
@@ -220,7 +241,11 @@ mod tests {
 
     #[test]
     fn windows_are_half_open_and_ordered() {
-        let window = TimeWindow::new(at("2024-03-25T08:00:00+01:00"), at("2024-03-25T09:00:00+01:00")).unwrap();
+        let window = TimeWindow::new(
+            at("2024-03-25T08:00:00+01:00"),
+            at("2024-03-25T09:00:00+01:00"),
+        )
+        .unwrap();
         assert!(window.contains(&at("2024-03-25T08:00:00+01:00")));
         assert!(window.contains(&at("2024-03-25T07:30:00Z")));
         assert!(!window.contains(&at("2024-03-25T09:00:00+01:00")));
@@ -236,9 +261,16 @@ mod tests {
         let service = HealthcareServiceId::new("s").unwrap();
         let start = at("2024-03-25T08:00:00+01:00");
         assert!(Timeslot::new(start, start, resource.clone(), service.clone()).is_err());
-        let slot = Timeslot::new(start, at("2024-03-25T08:30:00+01:00"), resource, service).unwrap();
+        let slot =
+            Timeslot::new(start, at("2024-03-25T08:30:00+01:00"), resource, service).unwrap();
         assert_eq!(slot.duration(), TimeDelta::minutes(30));
-        assert!(slot.overlaps(&at("2024-03-25T08:29:00+01:00"), &at("2024-03-25T09:00:00+01:00")));
-        assert!(!slot.overlaps(&at("2024-03-25T08:30:00+01:00"), &at("2024-03-25T09:00:00+01:00")));
+        assert!(slot.overlaps(
+            &at("2024-03-25T08:29:00+01:00"),
+            &at("2024-03-25T09:00:00+01:00")
+        ));
+        assert!(!slot.overlaps(
+            &at("2024-03-25T08:30:00+01:00"),
+            &at("2024-03-25T09:00:00+01:00")
+        ));
     }
 }

@@ -68,7 +68,10 @@ pub(super) struct Parsed {
 ///
 /// `reference` is needed only for the 10-digit forms; without it they fail
 /// with [`PersonnummerError::NeedsReferenceDate`].
-pub(super) fn parse(input: &str, reference: Option<NaiveDate>) -> Result<Parsed, PersonnummerError> {
+pub(super) fn parse(
+    input: &str,
+    reference: Option<NaiveDate>,
+) -> Result<Parsed, PersonnummerError> {
     let (century, body, separator) = match *input.as_bytes() {
         [] => return Err(PersonnummerError::Empty),
         [a, b, c, d, e, f, g, h, i, j] => (None, [a, b, c, d, e, f, g, h, i, j], None),

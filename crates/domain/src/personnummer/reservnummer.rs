@@ -40,9 +40,9 @@ impl Reservnummer {
     #[must_use]
     pub fn year_of_issue(&self) -> i32 {
         let [_, _, a, b, c, d, ..] = self.digits;
-        [a, b, c, d]
-            .iter()
-            .fold(0, |year, &digit| year * 10 + i32::from(digit.wrapping_sub(b'0') % 10))
+        [a, b, c, d].iter().fold(0, |year, &digit| {
+            year * 10 + i32::from(digit.wrapping_sub(b'0') % 10)
+        })
     }
 
     /// The 12 digits.

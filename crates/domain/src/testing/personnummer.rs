@@ -28,8 +28,8 @@ pub fn personal() -> impl Strategy<Value = Personnummer> {
 pub fn coordination() -> impl Strategy<Value = Personnummer> {
     let known = (date(), serial())
         .prop_map(|((year, month, day), serial)| build(year, month, day + 60, serial));
-    let unknown_month = (year(), 61_u32..=91, serial())
-        .prop_map(|(year, day, serial)| build(year, 0, day, serial));
+    let unknown_month =
+        (year(), 61_u32..=91, serial()).prop_map(|(year, day, serial)| build(year, 0, day, serial));
     let unknown_day = (year(), 0_u32..=12, serial())
         .prop_map(|(year, month, serial)| build(year, month, 60, serial));
     prop_oneof![8 => known, 1 => unknown_month, 1 => unknown_day]
@@ -47,9 +47,8 @@ fn serial() -> impl Strategy<Value = u32> {
 
 /// Real Gregorian dates as `(year, month, day)`.
 fn date() -> impl Strategy<Value = (i32, u32, u32)> {
-    (year(), 1_u32..=12).prop_flat_map(|(year, month)| {
-        (Just(year), Just(month), 1..=days_in_month(year, month))
-    })
+    (year(), 1_u32..=12)
+        .prop_flat_map(|(year, month)| (Just(year), Just(month), 1..=days_in_month(year, month)))
 }
 
 /// The number with `day` as written (already plus 60 for coordination

@@ -1,4 +1,7 @@
-//! Integration tests of the domain crate.
+//! Integration tests of the domain crate: one binary, a module per concern.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod booking_rules;
+mod lifecycle;
 mod personnummer;
+mod redaction;
