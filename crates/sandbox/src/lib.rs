@@ -1,1 +1,439 @@
-//! Work in progress.
+//! An offline server that speaks Leyr's TakeCare API, as the wire contract
+//! (`docs/leyr-api.md`) describes it, served from the domain ports of `leyr-in-memory` and
+//! seeded with the TakeCare sandbox data. It lets the HTTP client, the CLI and clients in any
+//! language be tested without a network, including the failures that matter: 503, 429 with
+//! `Retry-After`, errors from the EHR, and answers lost after the work was done.
+//!
+//! Rules are cited by number (`C4`, `C30`, ...) as in the contract.
+//!
+//! # Quick start: in process, with `leyr-http` pointed at it
+//!
+//! Spawn a sandbox on a free port with a clock you control, and give its URL to
+//! [`leyr_http::LeyrClient`] as `base_url`:
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//! use leyr_domain::appointment::BookingRequest;
+//! use leyr_domain::ids::CareUnitId;
+//! use leyr_domain::ports::{AppointmentBook, Availability};
+//! use leyr_domain::timeslot::{TimeWindow, TimeslotQuery};
+//! use leyr_http::LeyrClient;
+//! use leyr_in_memory::ManualClock;
+//! use leyr_sandbox::Sandbox;
+//! use secrecy::SecretString;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Monday 2024-03-25, 07:30 in Stockholm: the seed's first slots start at 08:00.
+//! let monday = Utc.with_ymd_and_hms(2024, 3, 25, 6, 30, 0).single().ok_or("a valid time")?;
+//! let clock = ManualClock::new(monday);
+//! let sandbox = Sandbox::builder()
+//!     .clock(Arc::new(clock.clone()))
+//!     .client_secret("s3cret")
+//!     .spawn("127.0.0.1:0".parse()?)
+//!     .await?;
+//!
+//! let client = LeyrClient::builder()
+//!     .base_url(sandbox.url())
+//!     .client_id("my-app")
+//!     .client_secret(SecretString::from("s3cret"))
+//!     .build()?;
+//! let care_unit: CareUnitId = "10".parse()?;
+//! let window = TimeWindow::starting_at(monday.fixed_offset(), TimeDelta::days(1))?;
+//! let slots = client.find_timeslots(&care_unit, &TimeslotQuery::new(window)).await?;
+//! let slot = slots.first().ok_or("no free slot")?.clone();
+//!
+//! let patient = "197110021834".parse::<leyr_domain::personnummer::Personnummer>()?;
+//! let request = BookingRequest { patient: patient.into(), slot, comment: None };
+//! let appointment = client.book(&care_unit, &request).await?;
+//! assert_eq!(appointment.start().to_rfc3339(), "2024-03-25T08:00:00+01:00");
+//!
+//! sandbox.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`SandboxBuilder`] settings: [`client_id`](SandboxBuilder::client_id) (default: any
+//! non-empty id), [`client_secret`](SandboxBuilder::client_secret) (default: none checked),
+//! [`clock`](SandboxBuilder::clock) (default: the system clock),
+//! [`start_date`](SandboxBuilder::start_date) (default: the clock's date in Stockholm),
+//! [`confirmation_code`](SandboxBuilder::confirmation_code) (default: bookings are `booked` at
+//! once, C25), [`ehr`](SandboxBuilder::ehr) (serve an adapter you built) and
+//! [`faults`](SandboxBuilder::faults) (seeded fault rates). [`SandboxBuilder::router`] hands out
+//! the axum [`Router`] to embed instead of [`spawn`](SandboxBuilder::spawn)ing a server.
+//!
+//! # What it serves
+//!
+//! Every endpoint of the contract's §3, under `{CU}` = `/api/emrs/{emr}/care-units/{care_unit_id}`:
+//!
+//! | endpoint | answer |
+//! |---|---|
+//! | `GET /api/emrs/{emr}/care-units` | 200, care unit `10` "Vårdenhet 10" |
+//! | `GET {CU}/resources`, `GET {CU}/resources/{resource_id}` | 200, Dr Ehn and nurse Lind; ids `emr_id` only (C7) |
+//! | `GET {CU}/healthcare-services` | 200, services 1001, 1002, 1003 with `duration_minutes` |
+//! | `GET {CU}/timeslots` | 200, free slots after now in `start`..`end`, default now..now + 30 days (C15) |
+//! | `GET {CU}/patients?first_name&last_name` | 200, exact matches ignoring case (C16) |
+//! | `POST {CU}/patients` | 201 new, 200 existing: an upsert on `external_id` (C17, C33) |
+//! | `GET {CU}/patients/{patient_id}` | 200; bare, `emr_id:` and `se_personal_number:` ids (C6, C7) |
+//! | `GET {CU}/appointments` | 200, every status, optional `patient_id`, `resource_id`, `start`, `end` (C18) |
+//! | `POST {CU}/appointments` | 201 with a one-element array (C19) |
+//! | `PATCH {CU}/appointments/{id}` | 200: reschedule (C22), cancel (C23) or confirm (C25) |
+//! | `PATCH {CU}/appointments` | 200: bulk cancel, all or nothing, in the order of `ids` (C24) |
+//! | `GET`, `POST {CU}/patients/{patient_id}/medical-notes` | 200 oldest first; 201 (C26) |
+//! | `POST {CU}/patients/{patient_id}/documents` | 201 with metadata only (C27) |
+//!
+//! Datetimes are written `YYYY-MM-DDTHH:MM:SS±HH:MM` in Stockholm time, compared as instants,
+//! and must carry an offset on input (C35); "now" comes from the injected clock. A booked
+//! appointment whose end has passed is reported `completed` (C20); responses carry unprefixed
+//! ids (C21). Unknown request fields and query parameters are ignored (C12).
+//!
+//! # Errors
+//!
+//! Every error is Leyr's problem document ([`leyr_http::wire::Problem`]), JSON, with a fresh
+//! UUID v4 `instance` (C30). Every 400 is `BAD_REQUEST` with one `errors[]` entry per problem
+//! found, each with its `error_code`, the code's meaning as `details` and a `path` such as
+//! `["body","ids",3]`: a request with five bad fields gets five entries. Checks run in this
+//! order, each stopping the request: authentication (401, C4, unknown routes included), route
+//! (404 `NOT_FOUND`, 405 `METHOD_NOT_ALLOWED`), `{emr}` (`NOT_SUPPORTED` unless `takecare`),
+//! care unit (`INVALID_CARE_UNIT_ID`), ids in the path, then the body. Bad input never causes a
+//! 5xx; 5xx answers come only from fault injection or from the adapter's own failures (503 when
+//! unavailable, 504 `UNKNOWN_ERROR` when a write's outcome is unknown).
+//!
+//! Bodies may be at most 1 MiB (413 `PAYLOAD_TOO_LARGE` otherwise), except on the document
+//! route, which takes up to 14 MiB: C27 allows 10 MiB of content once decoded, and its base64
+//! text alone is about 13.3 MiB, so the general limit would refuse with 413 what C27 says to
+//! accept or refuse with `BAD_INPUT`.
+//!
+//! # Fault injection (C31)
+//!
+//! Script what the next requests get through [`RunningSandbox::faults`]; each scripted
+//! [`HttpFault`] is used by one authenticated request, before routing:
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use leyr_sandbox::{ErrorCode, HttpFault, Sandbox, StatusCode};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Sandbox::builder().spawn("127.0.0.1:0".parse()?).await?;
+//! let faults = sandbox.faults();
+//! faults.next_n(2, HttpFault::ServiceUnavailable);
+//! faults.next(HttpFault::TooManyRequests { retry_after: Duration::from_secs(3) });
+//! faults.next(HttpFault::EmrError { status: StatusCode::UNAUTHORIZED, detail: "TakeCare says no".into() });
+//! faults.next(HttpFault::BadRequest(ErrorCode::AmbiguousTimeslots));
+//! faults.next(HttpFault::Delay(Duration::from_millis(200)));
+//! // Do the work (e.g. book), then drop the connection unanswered: the client sees an error
+//! // although the appointment exists, which is what booking reconciliation (C38) is for.
+//! faults.next(HttpFault::DropAfterWork);
+//! assert_eq!(faults.pending(), 7);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`FaultConfig`] sets seeded rates instead (503, 429 with `Retry-After`, work-then-drop, plus
+//! a fixed added latency); the same seed and order of requests give the same faults. Faults of
+//! the ports themselves (a lost booking answer, a slow listing) are scripted on the adapter,
+//! through [`RunningSandbox::ehr`]`().faults()`. The HTTP layer calls some ports besides the
+//! obvious one (every `{CU}` request lists care units, a booking first looks up its patient and
+//! resource, a change lists appointments), so script port faults on the operation you mean.
+//!
+//! # The binary
+//!
+//! `leyr-sandbox` serves the same API for clients in any language. It prints
+//! `listening on http://127.0.0.1:PORT` as its first line on stdout, logs to stderr (`RUST_LOG`,
+//! default `info`) and stops cleanly on SIGINT or SIGTERM.
+//!
+//! | flag | meaning |
+//! |---|---|
+//! | `--addr` | address to listen on, default `127.0.0.1:8080`; port 0 picks a free one |
+//! | `--client-id` | accept only this client id |
+//! | `--client-secret` (env `LEYR_SANDBOX_CLIENT_SECRET`) | require this secret |
+//! | `--start-date YYYY-MM-DD` | the seed's date |
+//! | `--confirmation-code` | create appointments awaiting confirmation (C25) |
+//! | `--seed` | seed of the fault rates |
+//! | `--rate-503`, `--rate-429`, `--rate-drop` | shares of requests answered 503, 429, or done and dropped |
+//! | `--retry-after` | `Retry-After` of the 429 answers, in seconds |
+//! | `--latency-ms` | latency added to every request |
+//!
+//! Another binary offers the same command by flattening [`SandboxArgs`] into its own `clap`
+//! command and calling [`serve`] (which prints the `listening on` line), or [`serve_with`] to
+//! announce the address itself.
+//!
+//! # Patient data
+//!
+//! Each request is logged with its method, route template, status and latency only: never the
+//! URI (its path and query hold personnummer), a header or the body. Error bodies never echo
+//! the request.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use chrono::NaiveDate;
+use leyr_app::Ports;
+use leyr_app::clock::SystemClock;
+use leyr_domain::appointment::ConfirmationCode;
+use leyr_domain::ports::Clock;
+use leyr_in_memory::InMemoryEhr;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+mod cli;
+mod faults;
+mod port_errors;
+mod problem;
+mod request_body;
+mod routes;
+mod time_input;
+mod typed_ids;
+
+/// HTTP status codes, to script [`HttpFault::EmrError`] and [`HttpFault::UnknownError`].
+pub use axum::http::StatusCode;
+pub use cli::{SandboxArgs, ServeError, serve, serve_with, shutdown_signal};
+pub use faults::{FaultConfig, HttpFault, HttpFaults, InvalidRate, check_rate};
+/// Leyr's `errors[].error_code` values, to script [`HttpFault::BadRequest`].
+pub use leyr_http::wire::ErrorCode;
+
+/// The sandbox. Build one with [`Sandbox::builder`] (or [`builder`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sandbox;
+
+impl Sandbox {
+    /// A builder with every default: any non-empty client id, no secret, the system clock, the
+    /// TakeCare seed dated from today, no confirmation step and no faults.
+    #[must_use]
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+}
+
+/// The same as [`Sandbox::builder`].
+#[must_use]
+pub fn builder() -> SandboxBuilder {
+    SandboxBuilder::default()
+}
+
+/// Configures a sandbox, then serves it ([`spawn`](Self::spawn)) or hands out its router for
+/// embedding ([`router`](Self::router)).
+#[derive(Default)]
+pub struct SandboxBuilder {
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    clock: Option<Arc<dyn Clock>>,
+    start_date: Option<NaiveDate>,
+    confirmation_code: Option<ConfirmationCode>,
+    ehr: Option<InMemoryEhr>,
+    faults: FaultConfig,
+    http_faults: HttpFaults,
+}
+
+impl SandboxBuilder {
+    /// Accepts only this `x-leyr-client-id` (C4). By default any non-empty id is accepted.
+    #[must_use]
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// Requires this `x-leyr-client-secret` (C4). By default no secret is checked.
+    #[must_use]
+    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+        self.client_secret = Some(client_secret.into());
+        self
+    }
+
+    /// The clock "now" is read from (C35): timeslot windows, `completed` (C20) and the
+    /// birth-date check of C33. By default the clock of the adapter given to
+    /// [`ehr`](Self::ehr), else the system clock. Give a `leyr_in_memory::ManualClock` to
+    /// control time in tests; the seeded adapter uses the same clock.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The date the seed is built from (C32): slots start on it and the history is dated from
+    /// it. By default the clock's date in `Europe/Stockholm`. Not used with [`ehr`](Self::ehr).
+    #[must_use]
+    pub fn start_date(mut self, start_date: NaiveDate) -> Self {
+        self.start_date = Some(start_date);
+        self
+    }
+
+    /// Creates appointments `awaiting_confirmation` until confirmed with `code` (C25). By
+    /// default appointments are booked at once. Not used with [`ehr`](Self::ehr).
+    #[must_use]
+    pub fn confirmation_code(mut self, code: ConfirmationCode) -> Self {
+        self.confirmation_code = Some(code);
+        self
+    }
+
+    /// Serves this adapter instead of a freshly seeded one; its clock becomes the sandbox's
+    /// unless [`clock`](Self::clock) is given too. Keep a clone to reach its state and its own
+    /// port-level fault plan.
+    #[must_use]
+    pub fn ehr(mut self, ehr: InMemoryEhr) -> Self {
+        self.ehr = Some(ehr);
+        self
+    }
+
+    /// Faults at seeded rates (C31), as the binary's flags set them.
+    #[must_use]
+    pub fn faults(mut self, faults: FaultConfig) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Shares this script of per-request faults, e.g. to script faults into an embedded
+    /// [`router`](Self::router). [`RunningSandbox::faults`] reaches the same script.
+    #[must_use]
+    pub fn http_faults(mut self, http_faults: HttpFaults) -> Self {
+        self.http_faults = http_faults;
+        self
+    }
+
+    fn assemble(self) -> (Router, InMemoryEhr, HttpFaults) {
+        let clock = match (self.clock, &self.ehr) {
+            (Some(clock), _) => clock,
+            (None, Some(ehr)) => ehr.clock(),
+            (None, None) => Arc::new(SystemClock),
+        };
+        let ehr = self.ehr.unwrap_or_else(|| {
+            let mut builder = InMemoryEhr::builder().clock(Arc::clone(&clock));
+            if let Some(start_date) = self.start_date {
+                builder = builder.start_date(start_date);
+            }
+            if let Some(code) = self.confirmation_code {
+                builder = builder.confirmation_code(code);
+            }
+            builder.build()
+        });
+        let ports = Ports::from_adapter(Arc::new(ehr.clone()), clock);
+        let credentials = routes::Credentials {
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+        };
+        let fault_state = faults::FaultState {
+            scripted: self.http_faults.clone(),
+            random: Arc::new(faults::RandomFaults::new(self.faults)),
+        };
+        let router = routes::router(ports, credentials, fault_state);
+        (router, ehr, self.http_faults)
+    }
+
+    /// The application as an axum [`Router`], to embed in another server or to drive with
+    /// `tower::ServiceExt::oneshot`. Script faults into it through
+    /// [`http_faults`](Self::http_faults).
+    pub fn router(self) -> Router {
+        self.assemble().0
+    }
+
+    /// Binds `addr` and serves the sandbox on the current Tokio runtime until
+    /// [`RunningSandbox::shutdown`] or drop. Use `127.0.0.1:0` for a free port.
+    ///
+    /// # Errors
+    /// The [`io::Error`] of binding `addr`, e.g. when the port is taken.
+    pub async fn spawn(self, addr: SocketAddr) -> Result<RunningSandbox, io::Error> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let local_addr = listener.local_addr()?;
+        let (router, ehr, faults) = self.assemble();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    // A dropped sender stops the server as well.
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(RunningSandbox {
+            local_addr,
+            faults,
+            ehr,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+}
+
+impl fmt::Debug for SandboxBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxBuilder")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("clock", &self.clock.as_ref().map(|clock| clock.now()))
+            .field("start_date", &self.start_date)
+            .field("confirmation", &self.confirmation_code.is_some())
+            .field("ehr", &self.ehr)
+            .field("faults", &self.faults)
+            .field("http_faults", &self.http_faults)
+            .finish()
+    }
+}
+
+/// A sandbox serving on a local port. Stops gracefully on [`shutdown`](Self::shutdown), and
+/// when dropped.
+#[derive(Debug)]
+pub struct RunningSandbox {
+    local_addr: SocketAddr,
+    faults: HttpFaults,
+    ehr: InMemoryEhr,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl RunningSandbox {
+    /// The base URL, e.g. `http://127.0.0.1:49152`: what a Leyr client takes as `base_url`.
+    #[must_use]
+    pub fn url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// The address the sandbox listens on.
+    #[must_use]
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The script of per-request faults (C31).
+    #[must_use]
+    pub fn faults(&self) -> &HttpFaults {
+        &self.faults
+    }
+
+    /// The adapter behind the sandbox: its state, clock and port-level fault plan.
+    #[must_use]
+    pub fn ehr(&self) -> &InMemoryEhr {
+        &self.ehr
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the server.
+    ///
+    /// # Errors
+    /// An [`io::Error`] if the server failed or its task panicked.
+    pub async fn shutdown(mut self) -> Result<(), io::Error> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.server.take() {
+            Some(server) => server.await.map_err(io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

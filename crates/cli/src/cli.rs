@@ -1,0 +1,216 @@
+//! The command line's shape: global options, commands and their arguments.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Book care in Swedish EHRs through Leyr, TakeCare first.
+#[derive(Debug, Parser)]
+#[command(name = "leyr", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) connection: Connection,
+    /// Print one JSON object per result instead of text for people.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Where Leyr is and who is asking. The client secret is read from `LEYR_CLIENT_SECRET` only, so
+/// it never shows in a process list or a shell history.
+#[derive(Debug, Args)]
+pub(crate) struct Connection {
+    /// Leyr's base URL, e.g. `https://api.leyr.io`, or a running sandbox's URL.
+    #[arg(long, env = "LEYR_BASE_URL", global = true)]
+    pub(crate) base_url: Option<String>,
+    /// The Leyr application's client id.
+    #[arg(long, env = "LEYR_CLIENT_ID", global = true)]
+    pub(crate) client_id: Option<String>,
+    /// The EHR code in Leyr's paths.
+    #[arg(long, default_value = "takecare", global = true)]
+    pub(crate) emr: String,
+    /// The care unit to work in.
+    #[arg(long, env = "LEYR_CARE_UNIT", default_value = "10", global = true)]
+    pub(crate) care_unit: String,
+    /// Give up on a request after this many seconds, retries included (default: 120).
+    #[arg(long, value_name = "SECONDS", global = true)]
+    pub(crate) timeout: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the whole TakeCare lifecycle: against an in-process sandbox, or against `--base-url`.
+    Demo,
+    /// List the care units the credentials reach.
+    CareUnits,
+    /// List the care unit's healthcare services.
+    Services,
+    /// List the care unit's bookable resources.
+    Resources,
+    /// List free timeslots.
+    Slots(SlotsArgs),
+    /// Look up or register a patient.
+    #[command(subcommand)]
+    Patient(PatientCommand),
+    /// Book a free timeslot for a patient.
+    Book(BookArgs),
+    /// List appointments.
+    Appointments(AppointmentsArgs),
+    /// Move an appointment to another free timeslot.
+    Reschedule(RescheduleArgs),
+    /// Cancel one or more appointments (all or nothing).
+    Cancel(CancelArgs),
+    /// Read or write a patient's medical notes.
+    #[command(subcommand)]
+    Notes(NotesCommand),
+    /// Check Swedish personnummer and samordningsnummer.
+    #[command(subcommand)]
+    Ssn(SsnCommand),
+    /// Serve Leyr's API offline from the in-memory TakeCare sandbox.
+    Sandbox(leyr_sandbox::SandboxArgs),
+}
+
+/// Times are RFC 3339 with an offset (`2026-11-25T08:00:00+01:00`), or Stockholm wall-clock time
+/// (`2026-11-25T08:00`, `2026-11-25` for midnight).
+#[derive(Debug, Args)]
+pub(crate) struct SlotsArgs {
+    /// Only this resource's slots.
+    #[arg(long)]
+    pub(crate) resource: Option<String>,
+    /// Only this healthcare service's slots.
+    #[arg(long)]
+    pub(crate) service: Option<String>,
+    /// Slots starting at or after this time (default: now).
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    /// Slots starting before this time (default: 30 days after `--from`).
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PatientCommand {
+    /// Look a patient up by personnummer (12 digits) or by `emr_id:<id>`.
+    Get {
+        /// `197110021834`, `19711002-1834`, `se_personal_number:197110021834` or `emr_id:<id>`.
+        patient: String,
+    },
+    /// Register a patient, or get the existing one with the same personnummer.
+    Create {
+        /// The personnummer, in a 12-digit form.
+        #[arg(long)]
+        personnummer: String,
+        /// First name.
+        #[arg(long)]
+        first_name: String,
+        /// Last name.
+        #[arg(long)]
+        last_name: String,
+        /// A phone number in E.164 form; repeat for more.
+        #[arg(long = "phone")]
+        phones: Vec<String>,
+        /// An e-mail address; repeat for more.
+        #[arg(long = "email")]
+        emails: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BookArgs {
+    /// The patient: personnummer or `emr_id:<id>`.
+    #[arg(long)]
+    pub(crate) patient: String,
+    /// The resource to book.
+    #[arg(long)]
+    pub(crate) resource: String,
+    /// The healthcare service to book.
+    #[arg(long)]
+    pub(crate) service: String,
+    /// When the free slot starts.
+    #[arg(long)]
+    pub(crate) start: String,
+    /// A comment for the EHR (at most 500 characters).
+    #[arg(long)]
+    pub(crate) comment: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AppointmentsArgs {
+    /// Only this patient's: personnummer or `emr_id:<id>`.
+    #[arg(long)]
+    pub(crate) patient: Option<String>,
+    /// Only this resource's.
+    #[arg(long)]
+    pub(crate) resource: Option<String>,
+    /// Only those starting at or after this time.
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    /// Only those starting before this time.
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RescheduleArgs {
+    /// The appointment to move.
+    pub(crate) appointment: String,
+    /// The patient it belongs to: personnummer or `emr_id:<id>`.
+    #[arg(long)]
+    pub(crate) patient: String,
+    /// When the new free slot starts.
+    #[arg(long)]
+    pub(crate) start: String,
+    /// Move to this resource (default: keep the resource).
+    #[arg(long)]
+    pub(crate) resource: Option<String>,
+    /// A new comment.
+    #[arg(long)]
+    pub(crate) comment: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CancelArgs {
+    /// The appointments to cancel (1 to 50).
+    #[arg(required = true)]
+    pub(crate) appointments: Vec<String>,
+    /// Why: appended to each appointment's comment.
+    #[arg(long)]
+    pub(crate) comment: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum NotesCommand {
+    /// List a patient's notes, oldest first.
+    List {
+        /// The patient: personnummer or `emr_id:<id>`.
+        #[arg(long)]
+        patient: String,
+    },
+    /// Write an unsigned, unstructured note.
+    Add {
+        /// The patient: personnummer or `emr_id:<id>`.
+        #[arg(long)]
+        patient: String,
+        /// The author: a resource of the care unit.
+        #[arg(long)]
+        author: String,
+        /// The title.
+        #[arg(long)]
+        title: String,
+        /// The text.
+        #[arg(long)]
+        text: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SsnCommand {
+    /// Say whether each number is valid, and what it tells.
+    Check {
+        /// Numbers in any form: `YYYYMMDDNNNC`, `YYYYMMDD-NNNC`, `YYMMDD-NNNC`, `YYMMDD+NNNC`, ...
+        #[arg(required = true)]
+        numbers: Vec<String>,
+        /// The date 10-digit forms are read against (default: today).
+        #[arg(long)]
+        reference_date: Option<chrono::NaiveDate>,
+    },
+}

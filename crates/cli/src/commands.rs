@@ -1,0 +1,484 @@
+//! The commands that talk to a running Leyr API (`--base-url`).
+
+use chrono::TimeDelta;
+use leyr_app::clock::SystemClock;
+use leyr_app::{
+    Booking, RegisterPatientInput, RescheduleCommand, TimeslotFilter, WriteMedicalNoteInput,
+};
+use leyr_domain::appointment::{AppointmentQuery, BookingRequest, Comment};
+use leyr_domain::ids::{AppointmentId, CareUnitId, HealthcareServiceId, ResourceId};
+use leyr_domain::patient::PatientRef;
+use leyr_domain::ports::Cancellation;
+use leyr_domain::ports::Clock as _;
+use leyr_domain::timeslot::{TimeWindow, Timeslot};
+use serde_json::json;
+
+use crate::cli::{
+    AppointmentsArgs, BookArgs, CancelArgs, NotesCommand, PatientCommand, RescheduleArgs, SlotsArgs,
+};
+use crate::failure::{Failure, IntoFailure};
+use crate::input;
+use crate::output::{self, APPOINTMENT_HEADERS, Printer};
+
+/// A command's context: the use cases, the care unit and the printer.
+pub(crate) struct Context {
+    pub(crate) booking: Booking,
+    pub(crate) care_unit: CareUnitId,
+    pub(crate) printer: Printer,
+}
+
+fn id<T: std::str::FromStr<Err = leyr_domain::ids::IdError>>(
+    text: &str,
+    what: &str,
+) -> Result<T, Failure> {
+    text.parse()
+        .map_err(|error| Failure::usage(format!("invalid {what}: {error}")))
+}
+
+fn comment(text: Option<&str>) -> Result<Option<Comment>, Failure> {
+    text.map(|text| {
+        Comment::new(text).map_err(|error| Failure::refused(format!("invalid comment: {error}")))
+    })
+    .transpose()
+}
+
+impl Context {
+    pub(crate) async fn care_units(&self) -> Result<(), Failure> {
+        let units = self
+            .booking
+            .care_units()
+            .await
+            .map_err(|e| e.into_failure("could not list care units"))?;
+        let rows: Vec<Vec<String>> = units
+            .iter()
+            .map(|unit| vec![unit.id.to_string(), unit.name.clone().unwrap_or_default()])
+            .collect();
+        let value = json!(
+            units
+                .iter()
+                .map(|unit| json!({"id": unit.id.as_str(), "name": unit.name}))
+                .collect::<Vec<_>>()
+        );
+        self.printer
+            .emit(&output::table(&["ID", "NAME"], &rows), &value);
+        Ok(())
+    }
+
+    pub(crate) async fn services(&self) -> Result<(), Failure> {
+        let services = self
+            .booking
+            .services(&self.care_unit)
+            .await
+            .map_err(|e| e.into_failure("could not list services"))?;
+        let rows: Vec<Vec<String>> = services
+            .iter()
+            .map(|service| {
+                vec![
+                    service.id.to_string(),
+                    service.name.clone().unwrap_or_default(),
+                    service
+                        .duration
+                        .map_or_else(String::new, |d| format!("{} min", d.num_minutes())),
+                ]
+            })
+            .collect();
+        let value = json!(services
+            .iter()
+            .map(|s| json!({"id": s.id.as_str(), "name": s.name, "duration_minutes": s.duration.map(|d| d.num_minutes())}))
+            .collect::<Vec<_>>());
+        self.printer
+            .emit(&output::table(&["ID", "NAME", "LENGTH"], &rows), &value);
+        Ok(())
+    }
+
+    pub(crate) async fn resources(&self) -> Result<(), Failure> {
+        let resources = self
+            .booking
+            .resources(&self.care_unit)
+            .await
+            .map_err(|e| e.into_failure("could not list resources"))?;
+        let rows: Vec<Vec<String>> = resources
+            .iter()
+            .map(|r| vec![r.id.to_string(), r.name.clone().unwrap_or_default()])
+            .collect();
+        let value = json!(
+            resources
+                .iter()
+                .map(|r| json!({"id": r.id.as_str(), "name": r.name}))
+                .collect::<Vec<_>>()
+        );
+        self.printer
+            .emit(&output::table(&["ID", "NAME"], &rows), &value);
+        Ok(())
+    }
+
+    pub(crate) async fn slots(&self, args: &SlotsArgs) -> Result<(), Failure> {
+        let window = match (&args.from, &args.to) {
+            (None, None) => None,
+            (from, to) => {
+                let from = match from {
+                    Some(text) => input::time(text, "from")?,
+                    None => leyr_domain::time::in_stockholm(&SystemClock.now()),
+                };
+                let to = match to {
+                    Some(text) => input::time(text, "to")?,
+                    None => from + TimeDelta::days(30),
+                };
+                Some(
+                    TimeWindow::new(from, to)
+                        .map_err(|_| Failure::usage("--to must be after --from"))?,
+                )
+            }
+        };
+        let filter = TimeslotFilter {
+            resource_id: args
+                .resource
+                .as_deref()
+                .map(|text| id(text, "resource id"))
+                .transpose()?,
+            healthcare_service_id: args
+                .service
+                .as_deref()
+                .map(|text| id(text, "service id"))
+                .transpose()?,
+            window,
+        };
+        let slots = self
+            .booking
+            .find_timeslots(&self.care_unit, &filter)
+            .await
+            .map_err(|e| e.into_failure("could not list timeslots"))?;
+        let rows: Vec<Vec<String>> = slots
+            .iter()
+            .map(|slot| {
+                vec![
+                    output::span(&slot.start(), &slot.end()),
+                    slot.resource_id().to_string(),
+                    slot.healthcare_service_id().to_string(),
+                ]
+            })
+            .collect();
+        let value = json!(slots.iter().map(output::slot_json).collect::<Vec<_>>());
+        self.printer.emit(
+            &output::table(&["WHEN (STOCKHOLM)", "RESOURCE", "SERVICE"], &rows),
+            &value,
+        );
+        Ok(())
+    }
+
+    pub(crate) async fn patient(&self, command: &PatientCommand) -> Result<(), Failure> {
+        let (patient, created) = match command {
+            PatientCommand::Get { patient } => {
+                let reference = input::patient(patient)?;
+                let found = self
+                    .booking
+                    .find_patient(&self.care_unit, &reference)
+                    .await
+                    .map_err(|e| e.into_failure("could not get the patient"))?;
+                (found, None)
+            }
+            PatientCommand::Create {
+                personnummer,
+                first_name,
+                last_name,
+                phones,
+                emails,
+            } => {
+                let input = RegisterPatientInput {
+                    personnummer: personnummer.clone(),
+                    first_name: first_name.clone(),
+                    last_name: last_name.clone(),
+                    phones: phones.clone(),
+                    emails: emails.clone(),
+                };
+                let registration = self
+                    .booking
+                    .register_patient(&self.care_unit, &input)
+                    .await
+                    .map_err(|e| e.into_failure("could not register the patient"))?;
+                let created = registration.was_created();
+                (registration.into_patient(), Some(created))
+            }
+        };
+        // The operator asked for this patient, so the answer shows who it is.
+        let personnummer = patient.personnummer.as_ref().map(ToString::to_string);
+        let text = format!(
+            "{}{} {} (EHR id {}, personnummer {}, Leyr id {})",
+            match created {
+                Some(true) => "Registered ",
+                Some(false) => "Already registered: ",
+                None => "",
+            },
+            patient.first_name,
+            patient.last_name,
+            patient.emr_id,
+            personnummer.as_deref().unwrap_or("unknown"),
+            patient.leyr_id.as_ref().map_or("unknown", |id| id.as_str()),
+        );
+        let value = json!({
+            "created": created,
+            "leyr_id": patient.leyr_id.as_ref().map(|id| id.as_str()),
+            "emr_id": patient.emr_id.as_str(),
+            "personnummer": personnummer,
+            "first_name": patient.first_name.as_str(),
+            "last_name": patient.last_name.as_str(),
+            "phones": patient.phones.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            "emails": patient.emails.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+        });
+        self.printer.emit(&text, &value);
+        Ok(())
+    }
+
+    /// The free slot of `resource` and `service` starting at `start`, as the EHR lists it.
+    async fn slot_at(
+        &self,
+        resource: ResourceId,
+        service: HealthcareServiceId,
+        start: &str,
+    ) -> Result<Timeslot, Failure> {
+        let start = input::time(start, "start")?;
+        let window = TimeWindow::starting_at(start, TimeDelta::minutes(1))
+            .map_err(|_| Failure::usage("--start: not a usable time"))?;
+        let filter = TimeslotFilter {
+            resource_id: Some(resource),
+            healthcare_service_id: Some(service),
+            window: Some(window),
+        };
+        let slots = self
+            .booking
+            .find_timeslots(&self.care_unit, &filter)
+            .await
+            .map_err(|e| e.into_failure("could not look up the timeslot"))?;
+        slots
+            .into_iter()
+            .find(|slot| slot.start() == start)
+            .ok_or_else(|| {
+                Failure::refused(
+                    "no free timeslot of that resource and service starts at that time",
+                )
+            })
+    }
+
+    pub(crate) async fn book(&self, args: &BookArgs) -> Result<(), Failure> {
+        let patient = input::patient(&args.patient)?;
+        let slot = self
+            .slot_at(
+                id(&args.resource, "resource id")?,
+                id(&args.service, "service id")?,
+                &args.start,
+            )
+            .await?;
+        let request = BookingRequest {
+            patient,
+            slot,
+            comment: comment(args.comment.as_deref())?,
+        };
+        let booked = self
+            .booking
+            .book(&self.care_unit, &request)
+            .await
+            .map_err(|e| e.into_failure("could not book"))?;
+        let appointment = &booked.appointment;
+        let text = format!(
+            "Booked {} {} with {} ({}){}",
+            appointment.id(),
+            output::span(&appointment.start(), &appointment.end()),
+            appointment.resource_id().map_or("?", |id| id.as_str()),
+            appointment.status(),
+            if booked.recovered {
+                "; the first answer was lost, the booking was found"
+            } else {
+                ""
+            },
+        );
+        let mut value = output::appointment_json(appointment);
+        value["recovered"] = json!(booked.recovered);
+        self.printer.emit(&text, &value);
+        Ok(())
+    }
+
+    pub(crate) async fn appointments(&self, args: &AppointmentsArgs) -> Result<(), Failure> {
+        let query = AppointmentQuery {
+            patient: args.patient.as_deref().map(input::patient).transpose()?,
+            resource_id: args
+                .resource
+                .as_deref()
+                .map(|text| id(text, "resource id"))
+                .transpose()?,
+            start: args
+                .from
+                .as_deref()
+                .map(|text| input::time(text, "from"))
+                .transpose()?,
+            end: args
+                .to
+                .as_deref()
+                .map(|text| input::time(text, "to"))
+                .transpose()?,
+        };
+        let appointments = self
+            .booking
+            .list_appointments(&self.care_unit, &query)
+            .await
+            .map_err(|e| e.into_failure("could not list appointments"))?;
+        let rows: Vec<Vec<String>> = appointments.iter().map(output::appointment_row).collect();
+        let value = json!(
+            appointments
+                .iter()
+                .map(output::appointment_json)
+                .collect::<Vec<_>>()
+        );
+        self.printer
+            .emit(&output::table(&APPOINTMENT_HEADERS, &rows), &value);
+        Ok(())
+    }
+
+    pub(crate) async fn reschedule(&self, args: &RescheduleArgs) -> Result<(), Failure> {
+        let patient: PatientRef = input::patient(&args.patient)?;
+        let appointment_id: AppointmentId = id(&args.appointment, "appointment id")?;
+        let query = AppointmentQuery {
+            patient: Some(patient.clone()),
+            ..AppointmentQuery::default()
+        };
+        let current = self
+            .booking
+            .list_appointments(&self.care_unit, &query)
+            .await
+            .map_err(|e| e.into_failure("could not find the appointment"))?
+            .into_iter()
+            .find(|appointment| *appointment.id() == appointment_id)
+            .ok_or_else(|| Failure::refused("the patient has no appointment with that id"))?;
+        let resource = match &args.resource {
+            Some(text) => id(text, "resource id")?,
+            None => current.resource_id().cloned().ok_or_else(|| {
+                Failure::refused("the appointment names no resource; pass --resource")
+            })?,
+        };
+        let service = current
+            .healthcare_service_id()
+            .cloned()
+            .ok_or_else(|| Failure::refused("the appointment names no healthcare service"))?;
+        let slot = self.slot_at(resource, service, &args.start).await?;
+        let command = RescheduleCommand {
+            patient,
+            appointment: appointment_id,
+            slot,
+            comment: comment(args.comment.as_deref())?,
+        };
+        let moved = self
+            .booking
+            .reschedule(&self.care_unit, &command)
+            .await
+            .map_err(|e| e.into_failure("could not reschedule"))?;
+        let text = format!(
+            "Rescheduled {} to {} ({})",
+            moved.id(),
+            output::span(&moved.start(), &moved.end()),
+            moved.status()
+        );
+        self.printer.emit(&text, &output::appointment_json(&moved));
+        Ok(())
+    }
+
+    pub(crate) async fn cancel(&self, args: &CancelArgs) -> Result<(), Failure> {
+        let cancellation = Cancellation {
+            comment: comment(args.comment.as_deref())?,
+        };
+        let ids = args
+            .appointments
+            .iter()
+            .map(|text| id(text, "appointment id"))
+            .collect::<Result<Vec<AppointmentId>, _>>()?;
+        let cancelled = if let [single] = ids.as_slice() {
+            vec![
+                self.booking
+                    .cancel(&self.care_unit, single, &cancellation)
+                    .await
+                    .map_err(|e| e.into_failure("could not cancel"))?,
+            ]
+        } else {
+            self.booking
+                .cancel_many(&self.care_unit, ids, &cancellation)
+                .await
+                .map_err(|e| e.into_failure("could not cancel"))?
+        };
+        for appointment in &cancelled {
+            let text = format!(
+                "{} {} ({})",
+                appointment.id(),
+                output::span(&appointment.start(), &appointment.end()),
+                appointment.status()
+            );
+            self.printer
+                .emit(&text, &output::appointment_json(appointment));
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn notes(&self, command: &NotesCommand) -> Result<(), Failure> {
+        match command {
+            NotesCommand::List { patient } => {
+                let patient = input::patient(patient)?;
+                let notes = self
+                    .booking
+                    .read_notes(&self.care_unit, &patient)
+                    .await
+                    .map_err(|e| e.into_failure("could not read the notes"))?;
+                for note in &notes {
+                    let title = note
+                        .title
+                        .as_ref()
+                        .map_or("(untitled)", |title| title.as_str());
+                    let author = note
+                        .author
+                        .as_ref()
+                        .map_or("unknown", |author| author.as_str());
+                    let text = format!(
+                        "{}  {}  by {}  {}",
+                        output::when(&note.created_at),
+                        note.id,
+                        author,
+                        title
+                    );
+                    let value = json!({
+                        "id": note.id.as_str(), "created_at": note.created_at.to_rfc3339(),
+                        "template_id": note.template.as_ref().map(|t| t.as_str()), "title": note.title.as_ref().map(|t| t.as_str()),
+                        "created_by_id": note.author.as_ref().map(|a| a.as_str()), "text": note.text.as_ref().map(|t| t.as_str()),
+                    });
+                    self.printer.emit(&text, &value);
+                }
+                if notes.is_empty() && !self.printer.is_json() {
+                    self.printer.emit("(no notes)", &json!(null));
+                }
+            }
+            NotesCommand::Add {
+                patient,
+                author,
+                title,
+                text,
+            } => {
+                let patient = input::patient(patient)?;
+                let input = WriteMedicalNoteInput::unstructured(
+                    id(author, "author")?,
+                    title.clone(),
+                    text.clone(),
+                );
+                let note = self
+                    .booking
+                    .write_note(&self.care_unit, &patient, &input)
+                    .await
+                    .map_err(|e| e.into_failure("could not write the note"))?;
+                let line = format!(
+                    "Wrote note {} at {} (unsigned)",
+                    note.id,
+                    output::when(&note.created_at)
+                );
+                self.printer.emit(
+                    &line,
+                    &json!({"id": note.id.as_str(), "created_at": note.created_at.to_rfc3339()}),
+                );
+            }
+        }
+        Ok(())
+    }
+}

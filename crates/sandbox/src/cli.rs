@@ -1,0 +1,205 @@
+//! The command line of `leyr-sandbox`, reusable by other binaries (`leyr sandbox`).
+
+use std::fmt;
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use leyr_domain::appointment::ConfirmationCode;
+
+use crate::faults::check_rate;
+use crate::{FaultConfig, RunningSandbox, Sandbox, SandboxBuilder};
+
+/// The sandbox's flags. Flatten them into another `clap` command with `#[command(flatten)]`.
+#[derive(Clone, clap::Args)]
+pub struct SandboxArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Accept only this x-leyr-client-id [default: any non-empty id].
+    #[arg(long)]
+    pub client_id: Option<String>,
+
+    /// Require this x-leyr-client-secret [default: none checked].
+    #[arg(long, env = "LEYR_SANDBOX_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Option<String>,
+
+    /// Date the seed is built from, YYYY-MM-DD [default: today in Europe/Stockholm].
+    #[arg(long)]
+    pub start_date: Option<NaiveDate>,
+
+    /// Create appointments awaiting confirmation with this code [default: booked at once].
+    #[arg(long, value_parser = parse_confirmation_code)]
+    pub confirmation_code: Option<ConfirmationCode>,
+
+    /// Seed of the fault-rate generator.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// Share of requests answered 503 SERVICE_UNAVAILABLE, 0 to 1.
+    #[arg(long = "rate-503", default_value_t = 0.0, value_parser = parse_rate)]
+    pub rate_503: f64,
+
+    /// Share of requests answered 429 TOO_MANY_REQUESTS, 0 to 1.
+    #[arg(long = "rate-429", default_value_t = 0.0, value_parser = parse_rate)]
+    pub rate_429: f64,
+
+    /// Retry-After of those 429 answers, in seconds.
+    #[arg(long, default_value_t = 1)]
+    pub retry_after: u64,
+
+    /// Latency added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+
+    /// Share of requests whose work is done before the connection is dropped unanswered, 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
+    pub rate_drop: f64,
+}
+
+impl fmt::Debug for SandboxArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxArgs")
+            .field("addr", &self.addr)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("start_date", &self.start_date)
+            .field("confirmation_code", &self.confirmation_code)
+            .field("seed", &self.seed)
+            .field("rate_503", &self.rate_503)
+            .field("rate_429", &self.rate_429)
+            .field("retry_after", &self.retry_after)
+            .field("latency_ms", &self.latency_ms)
+            .field("rate_drop", &self.rate_drop)
+            .finish()
+    }
+}
+
+fn parse_confirmation_code(text: &str) -> Result<ConfirmationCode, String> {
+    ConfirmationCode::new(text).map_err(|error| error.to_string())
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text.parse().map_err(|_| "not a number".to_owned())?;
+    check_rate(rate).map_err(|error| error.to_string())
+}
+
+impl SandboxArgs {
+    /// A builder configured by these flags (everything but `addr`), with the system clock.
+    #[must_use]
+    pub fn builder(&self) -> SandboxBuilder {
+        let mut builder = Sandbox::builder().faults(FaultConfig {
+            seed: self.seed,
+            service_unavailable_rate: self.rate_503,
+            too_many_requests_rate: self.rate_429,
+            retry_after: Duration::from_secs(self.retry_after),
+            latency: Duration::from_millis(self.latency_ms),
+            drop_after_work_rate: self.rate_drop,
+        });
+        if let Some(client_id) = &self.client_id {
+            builder = builder.client_id(client_id.clone());
+        }
+        if let Some(client_secret) = &self.client_secret {
+            builder = builder.client_secret(client_secret.clone());
+        }
+        if let Some(start_date) = self.start_date {
+            builder = builder.start_date(start_date);
+        }
+        if let Some(code) = &self.confirmation_code {
+            builder = builder.confirmation_code(code.clone());
+        }
+        builder
+    }
+}
+
+/// Why [`serve`] stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The address could not be bound.
+    #[error("could not listen on the address")]
+    Bind(#[source] io::Error),
+    /// The shutdown signals could not be watched.
+    #[error("could not watch for SIGINT and SIGTERM")]
+    Signal(#[source] io::Error),
+    /// The server failed.
+    #[error("the sandbox server failed")]
+    Serve(#[source] io::Error),
+}
+
+/// Serves the sandbox configured by `args` until SIGINT or SIGTERM, then stops gracefully: what
+/// the `leyr-sandbox` binary and `leyr sandbox` do.
+///
+/// Once the port is bound it writes `listening on http://HOST:PORT` as one line to stdout and
+/// flushes it, so that scripts and tests can read where to connect. Logs go through `tracing`.
+/// Use [`serve_with`] to announce the address another way.
+///
+/// # Errors
+/// As [`serve_with`].
+pub async fn serve(args: SandboxArgs) -> Result<(), ServeError> {
+    serve_with(args, announce_on_stdout).await
+}
+
+/// Writes `listening on <url>` to stdout and flushes it. If stdout is closed there is no one to
+/// tell, and the server runs on.
+fn announce_on_stdout(running: &RunningSandbox) {
+    let mut stdout = io::stdout().lock();
+    let _ = writeln!(stdout, "listening on {}", running.url());
+    let _ = stdout.flush();
+}
+
+/// Serves the sandbox configured by `args` until SIGINT or SIGTERM, then stops gracefully.
+/// `on_listening` is called once the port is bound, e.g. to print the URL.
+///
+/// # Errors
+/// [`ServeError::Bind`] when `args.addr` cannot be bound; [`ServeError::Signal`] when the
+/// signals cannot be watched; [`ServeError::Serve`] when the server fails.
+pub async fn serve_with(
+    args: SandboxArgs,
+    on_listening: impl FnOnce(&RunningSandbox),
+) -> Result<(), ServeError> {
+    let running = args
+        .builder()
+        .spawn(args.addr)
+        .await
+        .map_err(ServeError::Bind)?;
+    tracing::info!(
+        seed = args.seed,
+        rate_503 = args.rate_503,
+        rate_429 = args.rate_429,
+        latency_ms = args.latency_ms,
+        rate_drop = args.rate_drop,
+        confirmation = args.confirmation_code.is_some(),
+        "sandbox started"
+    );
+    on_listening(&running);
+    let signal = shutdown_signal().await;
+    tracing::info!("sandbox stopping");
+    running.shutdown().await.map_err(ServeError::Serve)?;
+    signal.map_err(ServeError::Signal)
+}
+
+/// Waits for SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+///
+/// # Errors
+/// The [`io::Error`] of installing a signal handler.
+pub async fn shutdown_signal() -> Result<(), io::Error> {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}

@@ -1,0 +1,37 @@
+//! `leyr-sandbox`: serves Leyr's TakeCare API offline, from the in-memory adapter.
+//!
+//! Prints `listening on http://HOST:PORT` as its first line on stdout once the port is bound,
+//! logs to stderr (filter with `RUST_LOG`, default `info`), and stops cleanly on SIGINT or
+//! SIGTERM. Run `leyr-sandbox --help` for the flags.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use leyr_sandbox::SandboxArgs;
+use tracing_subscriber::EnvFilter;
+
+/// Serves Leyr's TakeCare API offline, seeded with the TakeCare sandbox data.
+#[derive(Debug, Parser)]
+#[command(name = "leyr-sandbox", version, about)]
+struct Cli {
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    match leyr_sandbox::serve(cli.sandbox).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let cause = std::error::Error::source(&error).map(ToString::to_string);
+            tracing::error!(error = %error, cause = cause.as_deref().unwrap_or(""), "leyr-sandbox failed");
+            ExitCode::FAILURE
+        }
+    }
+}

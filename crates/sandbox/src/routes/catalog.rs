@@ -1,0 +1,85 @@
+//! Care units, resources and healthcare services (§3.1-§3.4), ordered by id (C10).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use leyr_domain::error::Entity;
+use leyr_http::mapping;
+
+use super::{AppState, Emr, Scope};
+use crate::port_errors::{self, Origins};
+use crate::problem::{ApiError, FieldPath, invalid_id, json};
+use crate::typed_ids;
+
+/// `GET /api/emrs/{emr}/care-units` (§3.1).
+pub(super) async fn list_care_units(
+    State(state): State<AppState>,
+    _emr: Emr,
+) -> Result<Response, ApiError> {
+    let mut care_units = state
+        .ports
+        .catalog
+        .list_care_units()
+        .await
+        .map_err(|error| port_errors::read(&error, &Origins::none()))?;
+    care_units.sort_by(|left, right| left.id.cmp(&right.id));
+    let body: Vec<_> = care_units.iter().map(mapping::care_unit_dto).collect();
+    Ok(json(StatusCode::OK, &body))
+}
+
+/// `GET {CU}/resources` (§3.2).
+pub(super) async fn list_resources(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> Result<Response, ApiError> {
+    let mut resources = state
+        .ports
+        .catalog
+        .list_resources(&scope.care_unit)
+        .await
+        .map_err(|error| port_errors::read(&error, &Origins::none()))?;
+    resources.sort_by(|left, right| left.id.cmp(&right.id));
+    let body: Vec<_> = resources.iter().map(mapping::resource_dto).collect();
+    Ok(json(StatusCode::OK, &body))
+}
+
+/// `GET {CU}/resources/{resource_id}` (§3.3): an `emr_id` only (C7).
+pub(super) async fn get_resource(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> Result<Response, ApiError> {
+    let path = FieldPath::path("resource_id");
+    let resource_id = typed_ids::resource_id(
+        scope.param("resource_id"),
+        invalid_id("RESOURCE"),
+        path.clone(),
+    )?;
+    let resource = state
+        .ports
+        .catalog
+        .get_resource(&scope.care_unit, &resource_id)
+        .await
+        .map_err(|error| {
+            port_errors::read(&error, &Origins::none().with(Entity::Resource, path))
+        })?;
+    Ok(json(StatusCode::OK, &mapping::resource_dto(&resource)))
+}
+
+/// `GET {CU}/healthcare-services` (§3.4).
+pub(super) async fn list_healthcare_services(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> Result<Response, ApiError> {
+    let mut services = state
+        .ports
+        .catalog
+        .list_healthcare_services(&scope.care_unit)
+        .await
+        .map_err(|error| port_errors::read(&error, &Origins::none()))?;
+    services.sort_by(|left, right| left.id.cmp(&right.id));
+    let body: Vec<_> = services
+        .iter()
+        .map(mapping::healthcare_service_dto)
+        .collect();
+    Ok(json(StatusCode::OK, &body))
+}
