@@ -1,0 +1,506 @@
+//! The one place that knows both Leyr's JSON ([`crate::wire`]) and the domain.
+//!
+//! `leyr-http` maps responses to domain values and domain requests to bodies; `leyr-sandbox`
+//! maps the other way with the same functions, so both sides agree by construction.
+
+use chrono::{DateTime, FixedOffset, TimeDelta};
+use leyr_domain::appointment::{
+    Appointment, AppointmentBatch, AppointmentParts, AppointmentStatus, BookingRequest, Comment,
+    ConfirmationCode, RescheduleRequest,
+};
+use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
+use leyr_domain::document::{Document, DocumentFormat, NewDocument};
+use leyr_domain::ids::{
+    AppointmentId, CareUnitId, DocumentId, HealthcareServiceId, LeyrPatientId, NoteId,
+    PatientEmrId, ResourceId,
+};
+use leyr_domain::medical_note::{MedicalNote, NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
+use leyr_domain::patient::{
+    EmailAddress, NewPatient, Patient, PatientRef, PersonName, PhoneNumber,
+};
+use leyr_domain::personnummer::Personnummer;
+use leyr_domain::ports::Cancellation;
+use leyr_domain::time::format_stockholm;
+use leyr_domain::timeslot::{SlotText, Timeslot};
+
+use crate::wire::{
+    AppointmentDto, BulkCancelRequest, CareUnitDto, ConfirmationDto, CreateAppointmentRequest,
+    CreateMedicalNoteRequest, CreatePatientRequest, DocumentDto, HealthcareServiceDto,
+    MedicalNoteDto, NoteContentDto, PatientDto, ResourceDto, TimeslotDto, UpdateAppointmentRequest,
+    UploadDocumentRequest, typed_id,
+};
+
+/// A field of an answer that does not fit the domain. Names the field, never its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the answer's field `{field}` is not valid")]
+pub struct MappingError {
+    field: &'static str,
+}
+
+impl MappingError {
+    /// The JSON field at fault.
+    #[must_use]
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+}
+
+fn invalid(field: &'static str) -> MappingError {
+    MappingError { field }
+}
+
+/// Parses an RFC 3339 datetime, accepting `Z` and fractional seconds (C34).
+///
+/// # Errors
+/// [`MappingError`] naming `field` when the text is not RFC 3339 with an offset.
+pub fn parse_time(text: &str, field: &'static str) -> Result<DateTime<FixedOffset>, MappingError> {
+    DateTime::parse_from_rfc3339(text).map_err(|_| invalid(field))
+}
+
+/// Formats a datetime as the wire expects: RFC 3339, whole seconds, Stockholm offset (C34, C35).
+#[must_use]
+pub fn format_time(instant: &DateTime<FixedOffset>) -> String {
+    format_stockholm(instant)
+}
+
+macro_rules! parse_id {
+    ($ty:ty, $text:expr, $field:literal) => {
+        <$ty>::new($text).map_err(|_| invalid($field))
+    };
+}
+
+/// A care unit from its JSON.
+///
+/// # Errors
+/// [`MappingError`] for an invalid id.
+pub fn care_unit(dto: CareUnitDto) -> Result<CareUnit, MappingError> {
+    Ok(CareUnit {
+        id: parse_id!(CareUnitId, dto.id, "id")?,
+        name: dto.name,
+    })
+}
+
+/// A resource from its JSON.
+///
+/// # Errors
+/// [`MappingError`] for an invalid id.
+pub fn resource(dto: ResourceDto) -> Result<Resource, MappingError> {
+    Ok(Resource {
+        id: parse_id!(ResourceId, dto.id, "id")?,
+        name: dto.name,
+    })
+}
+
+/// A healthcare service from its JSON.
+///
+/// # Errors
+/// [`MappingError`] for an invalid id or a negative duration.
+pub fn healthcare_service(dto: HealthcareServiceDto) -> Result<HealthcareService, MappingError> {
+    let duration = match dto.duration_minutes {
+        Some(minutes) if minutes > 0 => TimeDelta::try_minutes(minutes),
+        Some(_) => return Err(invalid("duration_minutes")),
+        None => None,
+    };
+    Ok(HealthcareService {
+        id: parse_id!(HealthcareServiceId, dto.id, "id")?,
+        name: dto.name,
+        duration,
+    })
+}
+
+/// A timeslot from its JSON, keeping the `start` and `end` text to echo when booking (C34).
+///
+/// # Errors
+/// [`MappingError`] for invalid times or ids, or an end not after the start.
+pub fn timeslot(dto: TimeslotDto) -> Result<Timeslot, MappingError> {
+    let start = parse_time(&dto.start, "start")?;
+    let end = parse_time(&dto.end, "end")?;
+    let resource_id = parse_id!(
+        ResourceId,
+        typed_id::resource_value(&dto.resource_id),
+        "resource_id"
+    )?;
+    let service = parse_id!(
+        HealthcareServiceId,
+        dto.healthcare_service_id,
+        "healthcare_service_id"
+    )?;
+    let slot = Timeslot::new(start, end, resource_id, service).map_err(|_| invalid("end"))?;
+    Ok(slot.with_text(SlotText {
+        start: dto.start,
+        end: dto.end,
+    }))
+}
+
+/// The JSON of a timeslot, times in Stockholm (C35).
+#[must_use]
+pub fn timeslot_dto(slot: &Timeslot) -> TimeslotDto {
+    TimeslotDto {
+        start: format_time(&slot.start()),
+        end: format_time(&slot.end()),
+        resource_id: slot.resource_id().to_string(),
+        healthcare_service_id: slot.healthcare_service_id().to_string(),
+    }
+}
+
+/// A patient from its JSON. A phone number, e-mail address or `external_id` the domain does not
+/// accept is left out rather than failing the whole answer.
+///
+/// # Errors
+/// [`MappingError`] for invalid ids or names.
+pub fn patient(dto: PatientDto) -> Result<Patient, MappingError> {
+    Ok(Patient {
+        leyr_id: LeyrPatientId::new(dto.id).ok(),
+        emr_id: parse_id!(PatientEmrId, dto.emr_id, "emr_id")?,
+        personnummer: dto
+            .external_id
+            .as_deref()
+            .and_then(|text| text.parse::<Personnummer>().ok()),
+        first_name: PersonName::new(&dto.first_name).map_err(|_| invalid("first_name"))?,
+        last_name: PersonName::new(&dto.last_name).map_err(|_| invalid("last_name"))?,
+        care_unit_id: parse_id!(CareUnitId, dto.care_unit_id, "care_unit_id")?,
+        phones: dto
+            .phones
+            .iter()
+            .filter_map(|phone| PhoneNumber::new(phone).ok())
+            .collect(),
+        emails: dto
+            .emails
+            .iter()
+            .filter_map(|email| EmailAddress::new(email).ok())
+            .collect(),
+    })
+}
+
+/// The JSON of a patient.
+#[must_use]
+pub fn patient_dto(patient: &Patient) -> PatientDto {
+    PatientDto {
+        id: patient
+            .leyr_id
+            .as_ref()
+            .map_or_else(String::new, ToString::to_string),
+        emr_id: patient.emr_id.to_string(),
+        first_name: patient.first_name.to_string(),
+        last_name: patient.last_name.to_string(),
+        care_unit_id: patient.care_unit_id.to_string(),
+        external_id: patient.personnummer.as_ref().map(ToString::to_string),
+        phones: patient.phones.iter().map(ToString::to_string).collect(),
+        emails: patient.emails.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The body that registers `patient` (§3.7).
+#[must_use]
+pub fn create_patient_request(patient: &NewPatient) -> CreatePatientRequest {
+    CreatePatientRequest {
+        first_name: patient.first_name.to_string(),
+        last_name: patient.last_name.to_string(),
+        external_id: patient.personnummer.to_string(),
+        phones: patient.phones.iter().map(ToString::to_string).collect(),
+        emails: patient.emails.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The typed id the client sends for `patient` (C5): `se_personal_number:<12 digits>` or
+/// `emr_id:<id>`, never a bare value.
+#[must_use]
+pub fn patient_id(patient: &PatientRef) -> String {
+    match patient {
+        PatientRef::EmrId(id) => typed_id::emr_id(id.as_str()),
+        PatientRef::Personnummer(personnummer) => {
+            typed_id::se_personal_number(personnummer.as_str())
+        }
+    }
+}
+
+/// The resource id the client sends: the bare EHR id, as Leyr's examples do, or `emr_id:<id>`
+/// when the id itself holds a `:` and would otherwise read as typed (C7).
+#[must_use]
+pub fn resource_id(resource: &ResourceId) -> String {
+    if resource.as_str().contains(':') {
+        typed_id::emr_id(resource.as_str())
+    } else {
+        resource.to_string()
+    }
+}
+
+/// An appointment from its JSON.
+///
+/// # Errors
+/// [`MappingError`] for invalid ids or times, or an end not after the start.
+pub fn appointment(dto: AppointmentDto) -> Result<Appointment, MappingError> {
+    let optional = |text: Option<String>| text.filter(|text| !text.is_empty());
+    Appointment::new(AppointmentParts {
+        id: parse_id!(AppointmentId, dto.id, "id")?,
+        status: AppointmentStatus::from_wire(&dto.status),
+        start: parse_time(&dto.start, "start")?,
+        end: parse_time(&dto.end, "end")?,
+        comment: optional(dto.comment).and_then(|text| Comment::new(text).ok()),
+        care_unit_id: parse_id!(CareUnitId, dto.care_unit_id, "care_unit_id")?,
+        patient: optional(dto.patient_id)
+            .map(|id| parse_id!(PatientEmrId, typed_id::split(&id).value, "patient_id"))
+            .transpose()?,
+        resource_id: optional(dto.resource_id)
+            .map(|id| parse_id!(ResourceId, typed_id::resource_value(&id), "resource_id"))
+            .transpose()?,
+        healthcare_service_id: optional(dto.healthcare_service_id)
+            .map(|id| parse_id!(HealthcareServiceId, id, "healthcare_service_id"))
+            .transpose()?,
+    })
+    .map_err(|_| invalid("end"))
+}
+
+/// The JSON of an appointment: ids unprefixed (C21), times in Stockholm (C35).
+#[must_use]
+pub fn appointment_dto(appointment: &Appointment) -> AppointmentDto {
+    AppointmentDto {
+        id: appointment.id().to_string(),
+        status: appointment.status().as_str().to_owned(),
+        start: format_time(&appointment.start()),
+        end: format_time(&appointment.end()),
+        comment: appointment.comment().map(ToString::to_string),
+        care_unit_id: appointment.care_unit_id().to_string(),
+        patient_id: appointment.patient().map(ToString::to_string),
+        resource_id: appointment.resource_id().map(ToString::to_string),
+        healthcare_service_id: appointment.healthcare_service_id().map(ToString::to_string),
+    }
+}
+
+/// The text to send for a slot's start and end: the EHR's own text when the slot carries it and
+/// it still names the same instants (C34), else the Stockholm form.
+fn slot_times(slot: &Timeslot) -> (String, String) {
+    let verbatim = slot.text().filter(|text| {
+        parse_time(&text.start, "start").is_ok_and(|start| start == slot.start())
+            && parse_time(&text.end, "end").is_ok_and(|end| end == slot.end())
+    });
+    match verbatim {
+        Some(text) => (text.start.clone(), text.end.clone()),
+        None => (format_time(&slot.start()), format_time(&slot.end())),
+    }
+}
+
+/// The body that books `request` (§3.10).
+#[must_use]
+pub fn create_appointment_request(request: &BookingRequest) -> CreateAppointmentRequest {
+    let (start, end) = slot_times(&request.slot);
+    CreateAppointmentRequest {
+        start,
+        end,
+        patient_id: patient_id(&request.patient),
+        resource_id: resource_id(request.slot.resource_id()),
+        healthcare_service_id: request.slot.healthcare_service_id().to_string(),
+        comment: request.comment.as_ref().map(ToString::to_string),
+    }
+}
+
+/// The body that moves an appointment (§3.11): new times and resource, never `status`.
+#[must_use]
+pub fn reschedule_request(request: &RescheduleRequest) -> UpdateAppointmentRequest {
+    let (start, end) = slot_times(&request.slot);
+    UpdateAppointmentRequest {
+        start: Some(start),
+        end: Some(end),
+        resource_id: Some(resource_id(request.slot.resource_id())),
+        comment: request.comment.as_ref().map(ToString::to_string),
+        ..UpdateAppointmentRequest::default()
+    }
+}
+
+/// The body that cancels one appointment (§3.12).
+#[must_use]
+pub fn cancel_request(cancellation: &Cancellation) -> UpdateAppointmentRequest {
+    UpdateAppointmentRequest {
+        status: Some("cancelled".to_owned()),
+        comment: cancellation.comment.as_ref().map(ToString::to_string),
+        ..UpdateAppointmentRequest::default()
+    }
+}
+
+/// The body that confirms an appointment (§3.14).
+#[must_use]
+pub fn confirm_request(code: &ConfirmationCode) -> UpdateAppointmentRequest {
+    UpdateAppointmentRequest {
+        confirmation: Some(ConfirmationDto {
+            code: code.as_str().to_owned(),
+        }),
+        ..UpdateAppointmentRequest::default()
+    }
+}
+
+/// The body that cancels a batch (§3.13).
+#[must_use]
+pub fn bulk_cancel_request(
+    batch: &AppointmentBatch,
+    cancellation: &Cancellation,
+) -> BulkCancelRequest {
+    BulkCancelRequest {
+        ids: batch.ids().iter().map(ToString::to_string).collect(),
+        status: "cancelled".to_owned(),
+        comment: cancellation.comment.as_ref().map(ToString::to_string),
+    }
+}
+
+/// A medical note from its JSON.
+///
+/// # Errors
+/// [`MappingError`] for an invalid id or `created_at`.
+pub fn medical_note(dto: MedicalNoteDto) -> Result<MedicalNote, MappingError> {
+    Ok(MedicalNote {
+        id: parse_id!(NoteId, dto.id, "id")?,
+        created_at: parse_time(&dto.created_at, "created_at")?,
+        template: dto.template_id.as_deref().map(NoteTemplate::from_wire),
+        title: dto.title.and_then(|title| NoteTitle::new(title).ok()),
+        author: dto
+            .created_by_id
+            .and_then(|id| ResourceId::new(typed_id::resource_value(&id)).ok()),
+        text: dto
+            .content
+            .and_then(|content| content.unstructured)
+            .and_then(|text| NoteText::new(text).ok()),
+    })
+}
+
+/// The JSON of a medical note.
+#[must_use]
+pub fn medical_note_dto(note: &MedicalNote) -> MedicalNoteDto {
+    MedicalNoteDto {
+        id: note.id.to_string(),
+        created_at: format_time(&note.created_at),
+        template_id: note
+            .template
+            .as_ref()
+            .map(|template| template.as_str().to_owned()),
+        title: note.title.as_ref().map(|title| title.as_str().to_owned()),
+        content: note.text.as_ref().map(|text| NoteContentDto {
+            unstructured: Some(text.as_str().to_owned()),
+            other: serde_json::Map::new(),
+        }),
+        created_by_id: note.author.as_ref().map(ToString::to_string),
+    }
+}
+
+/// The body that writes `note` (§3.16).
+#[must_use]
+pub fn create_note_request(note: &NewMedicalNote) -> CreateMedicalNoteRequest {
+    CreateMedicalNoteRequest {
+        template_id: note.template.as_str().to_owned(),
+        title: note.title.as_str().to_owned(),
+        created_by_id: resource_id(&note.author),
+        content: NoteContentDto {
+            unstructured: Some(note.text.as_str().to_owned()),
+            other: serde_json::Map::new(),
+        },
+    }
+}
+
+/// A document's metadata from its JSON.
+///
+/// # Errors
+/// [`MappingError`] for an invalid id or `created_at`.
+pub fn document(dto: DocumentDto) -> Result<Document, MappingError> {
+    Ok(Document {
+        id: parse_id!(DocumentId, dto.id, "id")?,
+        title: dto.title,
+        kind: dto.kind,
+        format: dto.format.as_deref().map(DocumentFormat::from_mime),
+        author: dto
+            .created_by_id
+            .and_then(|id| ResourceId::new(typed_id::resource_value(&id)).ok()),
+        created_at: dto
+            .created_at
+            .as_deref()
+            .map(|text| parse_time(text, "created_at"))
+            .transpose()?,
+    })
+}
+
+/// The body that attaches `document` (§3.17): the bytes as standard padded base64.
+#[must_use]
+pub fn upload_document_request(document: &NewDocument) -> UploadDocumentRequest {
+    use base64::Engine as _;
+    UploadDocumentRequest {
+        content: base64::engine::general_purpose::STANDARD.encode(document.content()),
+        format: document.format().as_str().to_owned(),
+        title: document.title().to_owned(),
+        kind: document.kind().to_owned(),
+        created_by_id: resource_id(document.author()),
+    }
+}
+
+/// The JSON of a document's metadata; the content is never echoed (C27).
+#[must_use]
+pub fn document_dto(document: &Document) -> DocumentDto {
+    DocumentDto {
+        id: document.id.to_string(),
+        title: document.title.clone(),
+        kind: document.kind.clone(),
+        format: document
+            .format
+            .as_ref()
+            .map(|format| format.as_str().to_owned()),
+        created_by_id: document.author.as_ref().map(ToString::to_string),
+        created_at: document.created_at.as_ref().map(format_time),
+    }
+}
+
+/// The JSON of a care unit.
+#[must_use]
+pub fn care_unit_dto(care_unit: &CareUnit) -> CareUnitDto {
+    CareUnitDto {
+        id: care_unit.id.to_string(),
+        name: care_unit.name.clone(),
+    }
+}
+
+/// The JSON of a resource.
+#[must_use]
+pub fn resource_dto(resource: &Resource) -> ResourceDto {
+    ResourceDto {
+        id: resource.id.to_string(),
+        name: resource.name.clone(),
+    }
+}
+
+/// The JSON of a healthcare service.
+#[must_use]
+pub fn healthcare_service_dto(service: &HealthcareService) -> HealthcareServiceDto {
+    HealthcareServiceDto {
+        id: service.id.to_string(),
+        name: service.name.clone(),
+        duration_minutes: service.duration.map(|duration| duration.num_minutes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_text_round_trips_byte_for_byte() {
+        let dto = TimeslotDto {
+            start: "2024-03-25T08:00:00.000+01:00".to_owned(),
+            end: "2024-03-25T07:30:00Z".to_owned(),
+            resource_id: "10-991890000019".to_owned(),
+            healthcare_service_id: "1001".to_owned(),
+        };
+        let slot = timeslot(dto.clone()).unwrap();
+        let patient: Personnummer = "197110021834".parse().unwrap();
+        let request = BookingRequest {
+            patient: patient.into(),
+            slot,
+            comment: None,
+        };
+        let body = create_appointment_request(&request);
+        assert_eq!(body.start, dto.start);
+        assert_eq!(body.end, dto.end);
+        assert_eq!(body.patient_id, "se_personal_number:197110021834");
+        assert_eq!(body.resource_id, "10-991890000019");
+    }
+
+    #[test]
+    fn stockholm_times_are_whole_seconds_with_offset() {
+        let instant = parse_time("2024-07-01T06:00:00Z", "start").unwrap();
+        assert_eq!(format_time(&instant), "2024-07-01T08:00:00+02:00");
+    }
+}

@@ -1,0 +1,300 @@
+//! When a failed request is sent again (contract C36, C37, C38).
+//!
+//! [`decide`] is a pure function of the kind of call, what went wrong, how many attempts were
+//! made and the [`RetryPolicy`]; the client asks it after every failed attempt. It follows the
+//! C37 table, whose first matching row wins:
+//!
+//! | Failure | GET, POST /patients | PATCH, POST notes, POST documents | POST /appointments |
+//! |---|---|---|---|
+//! | connection not established (nothing sent) | retry | retry | retry |
+//! | 429, 503 | retry | retry | return the error: the caller reconciles |
+//! | timeout or connection lost after sending; 502; 504 | retry | outcome unknown | outcome unknown |
+//! | other 5xx, `EMR_ERROR`, `UNKNOWN_ERROR` | return the error | return the error | return the error |
+//! | 400, 401, 404, 422, other 4xx | return the error | return the error | return the error |
+//!
+//! A booking is never sent twice by this crate (C38): where the table says "reconcile", the
+//! booking use case lists the patient's appointments through the port and decides itself.
+//!
+//! A retry waits as the answer's `Retry-After` asks (delta-seconds or an HTTP date), or else by
+//! the policy's back-off: Leyr's 1 s, 5 s, 15 s, 30 s, 60 s, no jitter, at most 5 retries. A
+//! `Retry-After` above [`RetryPolicy::max_retry_after`] (60 s) stops at once and the error
+//! carries the wait (C36).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::wire::ProblemCode;
+
+/// How often and how long a failed request is retried (C36). The default is Leyr's: at most 5
+/// retries (6 attempts), waiting 1 s, 5 s, 15 s, 30 s and 60 s, honouring a `Retry-After` of up
+/// to 60 s.
+///
+/// ```
+/// use std::time::Duration;
+/// use leyr_http::RetryPolicy;
+///
+/// let policy = RetryPolicy::default();
+/// assert_eq!(policy.max_attempts(), 6);
+/// assert_eq!(policy.backoff_after(1), Duration::from_secs(1));
+/// assert_eq!(policy.backoff_after(5), Duration::from_secs(60));
+///
+/// // In tests: the same decisions without the waits.
+/// let fast = RetryPolicy::default().with_backoff([Duration::ZERO]);
+/// assert_eq!(fast.backoff_after(3), Duration::ZERO);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    backoff: Vec<Duration>,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 5,
+            backoff: [1, 5, 15, 30, 60].map(Duration::from_secs).to_vec(),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries: every request is sent once.
+    #[must_use]
+    pub fn never() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// At most `max_retries` retries after the first attempt (default 5).
+    #[must_use]
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The waits after the first, second, ... failed attempt when the answer did not say how long
+    /// to wait. The last entry is used for any later attempt; an empty schedule means no wait.
+    #[must_use]
+    pub fn with_backoff(mut self, schedule: impl IntoIterator<Item = Duration>) -> Self {
+        self.backoff = schedule.into_iter().collect();
+        self
+    }
+
+    /// The longest `Retry-After` honoured (default 60 s). A longer one stops retrying and the
+    /// error carries the wait.
+    #[must_use]
+    pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// The most retries after the first attempt.
+    #[must_use]
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The most attempts in all, the first included.
+    #[must_use]
+    pub fn max_attempts(&self) -> u32 {
+        self.max_retries.saturating_add(1)
+    }
+
+    /// The back-off schedule.
+    #[must_use]
+    pub fn backoff(&self) -> &[Duration] {
+        &self.backoff
+    }
+
+    /// The longest `Retry-After` honoured.
+    #[must_use]
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// The wait after failed attempt number `attempt` (1 for the first) when the answer did not
+    /// say how long to wait.
+    #[must_use]
+    pub fn backoff_after(&self, attempt: u32) -> Duration {
+        let index = usize::try_from(attempt.saturating_sub(1)).unwrap_or(usize::MAX);
+        self.backoff
+            .get(index)
+            .or(self.backoff.last())
+            .copied()
+            .unwrap_or(Duration::ZERO)
+    }
+}
+
+/// What kind of call failed: the columns of the C37 table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallKind {
+    /// A `GET`: reading changes nothing, so it may always be repeated.
+    Read,
+    /// `POST /patients`: a documented upsert, so repeating it cannot create a duplicate.
+    Upsert,
+    /// `PATCH /appointments`, `POST .../medical-notes`, `POST .../documents`: a change that must
+    /// not be applied twice, repeated only when Leyr said it did not do the work.
+    Write,
+    /// `POST /appointments`: a booking, sent at most once (C38).
+    Booking,
+}
+
+/// What went wrong with one attempt: the rows of the C37 table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// No connection could be established: nothing was sent.
+    Connect,
+    /// The attempt timed out; the request may have reached Leyr.
+    Timeout,
+    /// The connection was lost after the request was sent, before the whole answer arrived.
+    ConnectionLost,
+    /// Leyr answered with a status that is not a success.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The problem's `code`, when the body was a problem document.
+        code: Option<ProblemCode>,
+        /// The wait the answer's `Retry-After` asked for.
+        retry_after: Option<Duration>,
+    },
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Send the request again after this wait.
+    RetryAfter(Duration),
+    /// Stop and return the error as it is: the request did not do its work.
+    ReturnError,
+    /// Stop and report that the request may have done its work: the caller must find out.
+    OutcomeUnknown,
+}
+
+/// The C37 row a failure falls in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    NotSent,
+    UnavailableOrThrottled,
+    Unanswered,
+    ServerFailed,
+    Refused,
+}
+
+impl Row {
+    fn of(failure: &Failure) -> Self {
+        match failure {
+            Failure::Connect => Self::NotSent,
+            Failure::Timeout | Failure::ConnectionLost => Self::Unanswered,
+            Failure::Status {
+                status: 429 | 503, ..
+            } => Self::UnavailableOrThrottled,
+            Failure::Status {
+                status: 502 | 504, ..
+            } => Self::Unanswered,
+            Failure::Status {
+                code: Some(ProblemCode::EmrError | ProblemCode::UnknownError),
+                ..
+            }
+            | Failure::Status {
+                status: 500..=599, ..
+            } => Self::ServerFailed,
+            Failure::Status { .. } => Self::Refused,
+        }
+    }
+}
+
+/// What to do after attempt number `attempt` (1 for the first) of a `call` failed with
+/// `failure`, by the C37 table and the C36 back-off.
+///
+/// ```
+/// use std::time::Duration;
+/// use leyr_http::retry::{CallKind, Decision, Failure, decide};
+/// use leyr_http::RetryPolicy;
+///
+/// let policy = RetryPolicy::default();
+/// let unavailable = Failure::Status { status: 503, code: None, retry_after: None };
+/// assert_eq!(decide(CallKind::Read, &unavailable, 1, &policy), Decision::RetryAfter(Duration::from_secs(1)));
+/// assert_eq!(decide(CallKind::Booking, &unavailable, 1, &policy), Decision::ReturnError);
+/// assert_eq!(decide(CallKind::Booking, &Failure::Timeout, 1, &policy), Decision::OutcomeUnknown);
+/// ```
+#[must_use]
+pub fn decide(call: CallKind, failure: &Failure, attempt: u32, policy: &RetryPolicy) -> Decision {
+    match (Row::of(failure), call) {
+        (Row::NotSent, _)
+        | (Row::UnavailableOrThrottled, CallKind::Read | CallKind::Upsert | CallKind::Write)
+        | (Row::Unanswered, CallKind::Read | CallKind::Upsert) => {}
+        // The booking use case reconciles before it books again (C38).
+        (Row::UnavailableOrThrottled, CallKind::Booking) => return Decision::ReturnError,
+        (Row::Unanswered, CallKind::Write | CallKind::Booking) => return Decision::OutcomeUnknown,
+        (Row::ServerFailed | Row::Refused, _) => return Decision::ReturnError,
+    }
+    if attempt > policy.max_retries {
+        return Decision::ReturnError;
+    }
+    let retry_after = match failure {
+        Failure::Status { retry_after, .. } => *retry_after,
+        Failure::Connect | Failure::Timeout | Failure::ConnectionLost => None,
+    };
+    match retry_after {
+        Some(wait) if wait > policy.max_retry_after => Decision::ReturnError,
+        Some(wait) => Decision::RetryAfter(wait),
+        None => Decision::RetryAfter(policy.backoff_after(attempt)),
+    }
+}
+
+/// The wait a `Retry-After` value asks for: delta-seconds, or an HTTP date (IMF-fixdate, e.g.
+/// `Sun, 06 Nov 1994 08:49:37 GMT`) measured from `now`. A date in the past asks for no wait.
+/// `None` when the value is neither.
+#[must_use]
+pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Some(
+            value
+                .parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs),
+        );
+    }
+    let date = parse_http_date(value)?;
+    Some((date - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP date in IMF-fixdate form (RFC 9110 §5.6.7).
+pub(crate) fn parse_http_date(value: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc2822(value.trim())
+        .ok()
+        .map(|date| date.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = parse_http_date("Mon, 25 Mar 2024 13:00:00 GMT").unwrap();
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Mon, 25 Mar 2024 13:00:07 GMT", now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after("Mon, 25 Mar 2024 12:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
+        assert_eq!(parse_retry_after("", now), None);
+    }
+}

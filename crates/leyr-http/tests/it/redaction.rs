@@ -1,0 +1,193 @@
+//! Patient data and the secret never reach error messages, `Debug` output or spans (C3, C29).
+
+use std::fmt::{self, Write as _};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use leyr_domain::error::BackendErrorKind;
+use leyr_domain::ports::{PatientDirectory, ReadError};
+use leyr_http::{LeyrClient, RetryPolicy};
+use secrecy::SecretString;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};
+use wiremock::{MockServer, ResponseTemplate};
+
+use crate::support::*;
+
+/// The digits of the personnummer in every path below, without the check digit.
+const DIGITS: &str = "1971100218";
+
+async fn get_alfa(server: &MockServer, response: ResponseTemplate) -> ReadError {
+    leyr("GET", format!("{CU}/patients/se_personal_number:{ALFA}"))
+        .respond_with(response)
+        .expect(1)
+        .mount(server)
+        .await;
+    let client = builder(server)
+        .retry_policy(RetryPolicy::never())
+        .attempt_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    client
+        .get_patient(&care_unit(), &alfa().into())
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn no_error_message_or_debug_output_holds_personnummer_digits() {
+    let answers = [
+        json(401, "emr_error.json"),
+        json(500, "unknown_error.json"),
+        problem(400, "INVALID_PATIENT_ID"),
+        problem(400, "BAD_INPUT"),
+        ResponseTemplate::new(502).set_body_raw(format!("<p>no patient {ALFA}</p>"), "text/html"),
+        ResponseTemplate::new(200)
+            .set_body_raw(format!(r#"{{"id": {ALFA}, "emr_id": "#), "application/json"),
+        ResponseTemplate::new(200).set_body_raw(
+            format!(r#"{{"id": "x", "emr_id": true, "first_name": "{ALFA}"}}"#),
+            "application/json",
+        ),
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({}))
+            .set_delay(Duration::from_secs(2)),
+    ];
+    for answer in answers {
+        let server = MockServer::start().await;
+        let error = get_alfa(&server, answer).await;
+        let printed = everything_printed(&error);
+        assert!(!printed.contains(DIGITS), "{printed}");
+        assert!(!printed.contains("Testperson"), "{printed}");
+        assert!(!printed.contains(CLIENT_SECRET), "{printed}");
+    }
+}
+
+#[tokio::test]
+async fn a_lost_connection_names_no_url_in_its_sources() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0_u8; 4096];
+        let _ = socket.read(&mut request).await;
+        // Hang up without answering.
+    });
+    let client = LeyrClient::builder()
+        .base_url(format!("http://{address}"))
+        .credentials(CLIENT_ID, SecretString::from(CLIENT_SECRET))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+
+    let error = client
+        .get_patient(&care_unit(), &alfa().into())
+        .await
+        .unwrap_err();
+
+    let ReadError::Backend(backend) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        backend.kind(),
+        BackendErrorKind::Timeout,
+        "lost after sending counts as a timeout"
+    );
+    let printed = everything_printed(&error);
+    assert!(!printed.contains(DIGITS), "{printed}");
+    assert!(!printed.contains("127.0.0.1"), "{printed}");
+}
+
+/// A layer that writes every span and event of this crate, with all their fields, into one
+/// text. (The transport's own debug events name the host; they are not ours to test.)
+#[derive(Default)]
+struct Capture {
+    text: Arc<Mutex<String>>,
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        let _ = write!(self.0, " {}={value:?}", field.name());
+    }
+}
+
+impl<S: Subscriber> Layer<S> for Capture {
+    fn on_new_span(&self, attributes: &Attributes<'_>, _: &Id, _: Context<'_, S>) {
+        if !attributes.metadata().target().starts_with("leyr_http") {
+            return;
+        }
+        let mut text = self.text.lock().unwrap();
+        let _ = write!(text, "\nspan {}", attributes.metadata().name());
+        attributes.record(&mut Fields(&mut text));
+    }
+
+    fn on_record(&self, span: &Id, values: &Record<'_>, _: Context<'_, S>) {
+        let mut text = self.text.lock().unwrap();
+        let _ = write!(text, "\nrecord {}", span.into_u64());
+        values.record(&mut Fields(&mut text));
+    }
+
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        if !event.metadata().target().starts_with("leyr_http") {
+            return;
+        }
+        let mut text = self.text.lock().unwrap();
+        let _ = write!(text, "\nevent {}", event.metadata().target());
+        event.record(&mut Fields(&mut text));
+    }
+}
+
+#[tokio::test]
+async fn spans_carry_the_route_template_status_and_attempt_never_the_url_or_patient_c3() {
+    let capture = Capture::default();
+    let text = Arc::clone(&capture.text);
+    // Other tests hit the same callsites on other threads, without a subscriber. With a single
+    // registered dispatcher tracing-core caches a callsite's interest from the registering
+    // thread's default (none there); with two it asks every dispatcher, this one included.
+    let _second_dispatcher = tracing::Dispatch::new(tracing_subscriber::registry());
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(capture));
+    tracing::callsite::rebuild_interest_cache();
+    let server = MockServer::start().await;
+    leyr("GET", format!("{CU}/patients/se_personal_number:{ALFA}"))
+        .respond_with(json(503, "service_unavailable.json"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    leyr("GET", format!("{CU}/patients/se_personal_number:{ALFA}"))
+        .respond_with(json(200, "patient.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    client(&server)
+        .get_patient(&care_unit(), &alfa().into())
+        .await
+        .unwrap();
+
+    let text = text.lock().unwrap().clone();
+    assert!(text.contains("span leyr.http.get_patient"), "{text}");
+    assert!(
+        text.contains(r#"route="/api/emrs/{emr}/care-units/{care_unit_id}/patients/{patient_id}""#),
+        "{text}"
+    );
+    assert!(
+        text.contains("status=503") && text.contains("status=200"),
+        "{text}"
+    );
+    assert!(text.contains("attempt=2"), "{text}");
+    for secret in [
+        DIGITS,
+        "198101012394",
+        "Anders",
+        "se_personal_number",
+        "127.0.0.1",
+        CLIENT_SECRET,
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
