@@ -1,6 +1,6 @@
 //! Time in the Swedish EHRs: instants with an offset, shown in `Europe/Stockholm` (contract §6).
 
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// The time zone every Swedish EHR and Leyr's quickstarts use.
@@ -21,9 +21,49 @@ pub fn format_stockholm<Z: TimeZone>(instant: &DateTime<Z>) -> String {
 }
 
 /// `instant` as RFC 3339 with its own offset, whole seconds unless it has a fraction, and never `Z`.
+///
+/// The common case (whole seconds, years 0 to 9999) is written digit by digit: listing a month of
+/// timeslots formats thousands of these per request.
 #[must_use]
 pub fn format_rfc3339(instant: &DateTime<FixedOffset>) -> String {
-    instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+    let year = instant.year();
+    if instant.nanosecond() != 0 || !(0..=9999).contains(&year) {
+        return instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+    }
+    let offset = instant.offset().local_minus_utc();
+    let (sign, offset) = if offset < 0 {
+        (b'-', -offset)
+    } else {
+        (b'+', offset)
+    };
+    let mut text = [0_u8; 25];
+    let mut put = |at: usize, value: u32, width: usize| {
+        let mut value = value;
+        for index in (at..at + width).rev() {
+            text[index] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, year.unsigned_abs(), 4);
+    put(5, instant.month(), 2);
+    put(8, instant.day(), 2);
+    put(11, instant.hour(), 2);
+    put(14, instant.minute(), 2);
+    put(17, instant.second(), 2);
+    put(20, offset.unsigned_abs() / 3600, 2);
+    put(23, offset.unsigned_abs() % 3600 / 60, 2);
+    for (index, separator) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (22, b':'),
+    ] {
+        text[index] = separator;
+    }
+    text[19] = sign;
+    text.iter().map(|&byte| char::from(byte)).collect()
 }
 
 /// The same instant in UTC.
@@ -44,6 +84,27 @@ mod tests {
         assert_eq!(format_stockholm(&summer), "2024-03-31T03:00:00+02:00");
         let back = Utc.with_ymd_and_hms(2024, 10, 27, 1, 0, 0).unwrap();
         assert_eq!(format_stockholm(&back), "2024-10-27T02:00:00+01:00");
+    }
+
+    #[test]
+    fn the_fast_path_writes_what_chrono_writes() {
+        let offsets = [
+            0,
+            3600,
+            7200,
+            -5 * 3600 - 1800,
+            14 * 3600,
+            5 * 3600 + 45 * 60,
+        ];
+        let mut instant = Utc.with_ymd_and_hms(1899, 12, 31, 23, 59, 59).unwrap();
+        for step in 0..5_000_i64 {
+            instant += chrono::TimeDelta::seconds(86_413 * 37 + step);
+            for offset in offsets {
+                let local = instant.with_timezone(&FixedOffset::east_opt(offset).unwrap());
+                let expected = local.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+                assert_eq!(format_rfc3339(&local), expected);
+            }
+        }
     }
 
     #[test]

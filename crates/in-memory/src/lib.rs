@@ -1,1 +1,331 @@
-//! Work in progress.
+//! Every Leyr booking port in memory: a faithful fake of TakeCare through Leyr.
+//!
+//! [`InMemoryEhr`] implements all six ports of [`leyr_domain::ports`] (`CareUnitCatalog`,
+//! `PatientDirectory`, `Availability`, `AppointmentBook`, `MedicalNotes`,
+//! `PatientDocuments`) with the data, rules and errors the wire contract describes for Leyr's
+//! TakeCare sandbox. Swap it in for `leyr-http` in your tests: the same `leyr-contract` suite
+//! passes against both. `leyr-sandbox` serves Leyr's HTTP API on top of it.
+//!
+//! # Quick start
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use chrono::TimeDelta;
+//! use leyr_domain::appointment::{AppointmentQuery, AppointmentStatus, BookingRequest};
+//! use leyr_domain::ids::{CareUnitId, ResourceId};
+//! use leyr_domain::patient::PatientRef;
+//! use leyr_domain::ports::{AppointmentBook, Availability, Clock};
+//! use leyr_domain::time::in_stockholm;
+//! use leyr_domain::timeslot::{TimeWindow, TimeslotQuery};
+//! use leyr_in_memory::{InMemoryEhr, ManualClock, seed};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Monday 2025-01-06, 08:00 in Stockholm. Keep a clone of the clock to move time later.
+//! let clock = ManualClock::default();
+//! let ehr = InMemoryEhr::seeded(Arc::new(clock.clone()));
+//!
+//! // The first free slot with Dr Ehn in the coming week.
+//! let care_unit = CareUnitId::new(seed::CARE_UNIT)?;
+//! let window = TimeWindow::starting_at(in_stockholm(&clock.now()), TimeDelta::days(7))?;
+//! let query = TimeslotQuery::new(window).resource(ResourceId::new(seed::DR_EHN)?);
+//! let slots = ehr.find_timeslots(&care_unit, &query).await?;
+//! let slot = slots.first().ok_or("no free slot")?.clone();
+//!
+//! // Book it for Leyr's recommended test patient.
+//! let request = BookingRequest {
+//!     patient: PatientRef::Personnummer(seed::RECOMMENDED_PATIENT.parse()?),
+//!     slot: slot.clone(),
+//!     comment: None,
+//! };
+//! let appointment = ehr.book(&care_unit, &request).await?;
+//! assert_eq!(appointment.status(), &AppointmentStatus::Booked);
+//!
+//! // The slot is gone from the listing, and a second booking of it is refused.
+//! assert!(!ehr.find_timeslots(&care_unit, &query).await?.contains(&slot));
+//! assert!(ehr.book(&care_unit, &request).await.is_err());
+//!
+//! // Once its time has passed, the appointment is reported completed (contract C20).
+//! clock.advance(TimeDelta::days(8));
+//! let query = AppointmentQuery { patient: Some(request.patient.clone()), ..Default::default() };
+//! let listed = ehr.list_appointments(&care_unit, &query).await?;
+//! let booked = listed.iter().find(|listed| listed.id() == appointment.id()).ok_or("not listed")?;
+//! assert_eq!(booked.status(), &AppointmentStatus::Completed);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Seeded data
+//!
+//! [`InMemoryEhr::seeded`] loads the TakeCare sandbox world of contract C32, dated relative to
+//! the clock's date in `Europe/Stockholm`: care unit `10`, Dr Ehn (`10-991890000019`, services
+//! 1001 and 1002) and nurse Lind (`10-991890000027`, service 1003), the seven test patients,
+//! weekday slots for 60 days and a small history for patient `197110021834`. The [`seed`]
+//! module has the ids as constants and the table of values. For another world, build a
+//! [`Dataset`] (or change the one [`seed::takecare`] returns) and pass it to
+//! [`InMemoryEhrBuilder::dataset`].
+//!
+//! Ids the fake issues (Leyr patient ids, appointment, note and document ids) are UUID v4 text
+//! from a seeded generator ([`InMemoryEhrBuilder::id_seed`]), so every run issues the same ids.
+//!
+//! # Time
+//!
+//! The fake never reads the wall clock: it asks the [`Clock`] it was built with. Tests use a
+//! [`ManualClock`] and move it; a slot is listed and bookable only while it starts after now,
+//! and a booked appointment whose end has passed is reported completed.
+//!
+//! # Fault injection
+//!
+//! [`InMemoryEhr::faults`] makes any port method fail, hang or lose its answer, by script or at
+//! a seeded rate, so retry and reconciliation code can be tested (contract C31):
+//!
+//! ```
+//! use std::time::Duration;
+//! use leyr_in_memory::{Fault, InMemoryEhr, Operation};
+//!
+//! let ehr = InMemoryEhr::builder().build();
+//! // The next booking is done, but its answer is lost: the caller gets `OutcomeUnknown` and
+//! // must list the patient's appointments to learn that it happened.
+//! ehr.faults().script(Operation::Book, [Fault::OutcomeUnknown]);
+//! // The two listings after that fail with 503, asking for a one-second wait.
+//! let busy = Fault::Unavailable { retry_after: Some(Duration::from_secs(1)) };
+//! ehr.faults().script(Operation::ListAppointments, [busy.clone(), busy]);
+//! ```
+//!
+//! See [`faults`] for the full table of effects.
+//!
+//! # Concurrency
+//!
+//! [`InMemoryEhr`] is a cheap `Clone` around an `Arc`: clones share one world. Each care unit
+//! keeps its appointments behind one lock, held across the check and the insert of a booking,
+//! so of several concurrent bookings of one slot exactly one succeeds. No lock is held across an
+//! `.await`.
+//!
+//! # Patient data
+//!
+//! `Debug` of [`InMemoryEhr`] prints counts only; the domain types it returns redact personal
+//! data at the leaves. Errors never carry patient data.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use leyr_domain::appointment::ConfirmationCode;
+use leyr_domain::ports::Clock;
+use leyr_domain::time::in_stockholm;
+
+mod adapter;
+mod clock;
+pub mod dataset;
+pub mod faults;
+mod hashing;
+mod random;
+pub mod seed;
+mod state;
+
+pub use clock::ManualClock;
+pub use dataset::{CareUnitData, Dataset, DatasetError, PatientNote, ResourceData, WeekdaySlots};
+pub use faults::{Fault, FaultRate, Faults, Operation};
+
+/// The default of [`InMemoryEhrBuilder::slot_days`].
+pub const DEFAULT_SLOT_DAYS: u32 = 60;
+
+/// The default of [`InMemoryEhrBuilder::id_seed`].
+pub const DEFAULT_ID_SEED: u64 = 0x1E74_0000_5EED_0001;
+
+/// TakeCare through Leyr, in memory: implements every port of [`leyr_domain::ports`].
+///
+/// Cheap to clone; clones share one world, one clock and one fault plan. See the
+/// [crate documentation](crate) for a tour.
+#[derive(Clone)]
+pub struct InMemoryEhr {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    clock: Arc<dyn Clock>,
+    faults: Faults,
+    ids: random::IdSource,
+    confirmation_code: Option<ConfirmationCode>,
+    world: state::World,
+}
+
+impl InMemoryEhr {
+    /// The TakeCare sandbox seed (contract C32), dated relative to `clock`'s date in
+    /// `Europe/Stockholm`, with [`DEFAULT_SLOT_DAYS`] days of slots.
+    #[must_use]
+    pub fn seeded(clock: Arc<dyn Clock>) -> Self {
+        Self::builder().clock(clock).build()
+    }
+
+    /// A builder, to choose the clock, the data, the id seed or a confirmation code.
+    #[must_use]
+    pub fn builder() -> InMemoryEhrBuilder {
+        InMemoryEhrBuilder::default()
+    }
+
+    /// The fault plan: script failures, set failure rates or add latency.
+    #[must_use]
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    /// The clock the fake reads "now" from.
+    #[must_use]
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.inner.clock)
+    }
+
+    /// How many timeslots were loaded, over every care unit, free or held.
+    #[must_use]
+    pub fn timeslot_count(&self) -> usize {
+        self.inner.world.timeslot_count()
+    }
+}
+
+impl fmt::Debug for InMemoryEhr {
+    // Counts only: never a name, a personnummer or a note.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let care_units: Vec<&str> = self
+            .inner
+            .world
+            .units
+            .iter()
+            .map(|unit| unit.care_unit.id.as_str())
+            .collect();
+        f.debug_struct("InMemoryEhr")
+            .field("care_units", &care_units)
+            .field("timeslots", &self.timeslot_count())
+            .field("confirmation", &self.inner.confirmation_code.is_some())
+            .field("faults", &self.inner.faults)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`InMemoryEhr`]. Every setting has a default:
+///
+/// | setting | default |
+/// |---|---|
+/// | [`clock`](Self::clock) | a [`ManualClock`] at 2025-01-06T07:00:00Z (Monday, 08:00 in Stockholm) |
+/// | [`start_date`](Self::start_date) | the clock's date in `Europe/Stockholm` |
+/// | [`slot_days`](Self::slot_days) | [`DEFAULT_SLOT_DAYS`] (60) |
+/// | [`dataset`](Self::dataset) | [`seed::takecare`]`(start_date, slot_days)` |
+/// | [`id_seed`](Self::id_seed) | [`DEFAULT_ID_SEED`] |
+/// | [`confirmation_code`](Self::confirmation_code) | none: bookings are `Booked` at once |
+#[derive(Default)]
+pub struct InMemoryEhrBuilder {
+    clock: Option<Arc<dyn Clock>>,
+    start_date: Option<NaiveDate>,
+    dataset: Option<Dataset>,
+    slot_days: Option<u32>,
+    id_seed: Option<u64>,
+    confirmation_code: Option<ConfirmationCode>,
+}
+
+impl InMemoryEhrBuilder {
+    /// The clock the fake reads "now" from.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The day the seed's slots start and its history is dated from. Not used with
+    /// [`dataset`](Self::dataset).
+    #[must_use]
+    pub fn start_date(mut self, start_date: NaiveDate) -> Self {
+        self.start_date = Some(start_date);
+        self
+    }
+
+    /// The data to start from, instead of the TakeCare seed.
+    #[must_use]
+    pub fn dataset(mut self, dataset: Dataset) -> Self {
+        self.dataset = Some(dataset);
+        self
+    }
+
+    /// How many days of slots the seed generates from the start date, weekends included. Not
+    /// used with [`dataset`](Self::dataset).
+    #[must_use]
+    pub fn slot_days(mut self, slot_days: u32) -> Self {
+        self.slot_days = Some(slot_days);
+        self
+    }
+
+    /// The seed of the ids the fake issues while it runs.
+    #[must_use]
+    pub fn id_seed(mut self, id_seed: u64) -> Self {
+        self.id_seed = Some(id_seed);
+        self
+    }
+
+    /// Makes the EHR ask patients to confirm (contract C25): bookings are created
+    /// `AwaitingConfirmation`, holding their slot, until confirmed with this code.
+    #[must_use]
+    pub fn confirmation_code(mut self, code: ConfirmationCode) -> Self {
+        self.confirmation_code = Some(code);
+        self
+    }
+
+    /// The fake. Records of the dataset that name something the care unit does not list are
+    /// left out (see [`try_build`](Self::try_build) to refuse them instead).
+    #[must_use]
+    pub fn build(self) -> InMemoryEhr {
+        self.assemble().0
+    }
+
+    /// The fake, or the first problem found in the dataset.
+    ///
+    /// # Errors
+    /// [`DatasetError`] when a record repeats an id or names a resource, service, patient or
+    /// author the care unit does not list, or when the generator needs a service's duration
+    /// and it has none.
+    pub fn try_build(self) -> Result<InMemoryEhr, DatasetError> {
+        match self.assemble() {
+            (_, Some(problem)) => Err(problem),
+            (ehr, None) => Ok(ehr),
+        }
+    }
+
+    fn assemble(self) -> (InMemoryEhr, Option<DatasetError>) {
+        let clock = self
+            .clock
+            .unwrap_or_else(|| Arc::new(ManualClock::default()));
+        let dataset = self.dataset.unwrap_or_else(|| {
+            let start_date = self
+                .start_date
+                .unwrap_or_else(|| in_stockholm(&clock.now()).date_naive());
+            seed::takecare(start_date, self.slot_days.unwrap_or(DEFAULT_SLOT_DAYS))
+        });
+        let ids = random::IdSource::new(self.id_seed.unwrap_or(DEFAULT_ID_SEED));
+        let (world, problem) = state::load(dataset, &ids);
+        let inner = Inner {
+            clock,
+            faults: Faults::new(),
+            ids,
+            confirmation_code: self.confirmation_code,
+            world,
+        };
+        (
+            InMemoryEhr {
+                inner: Arc::new(inner),
+            },
+            problem,
+        )
+    }
+}
+
+impl fmt::Debug for InMemoryEhrBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InMemoryEhrBuilder")
+            .field("clock", &self.clock.as_ref().map(|clock| clock.now()))
+            .field("start_date", &self.start_date)
+            .field("dataset", &self.dataset)
+            .field("slot_days", &self.slot_days)
+            .field("id_seed", &self.id_seed)
+            .field("confirmation", &self.confirmation_code.is_some())
+            .finish()
+    }
+}

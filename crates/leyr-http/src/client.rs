@@ -701,7 +701,11 @@ fn retry_after(response: &Response) -> Option<Duration> {
         None => {
             let seconds = value.trim();
             let is_delta = !seconds.is_empty() && seconds.bytes().all(|byte| byte.is_ascii_digit());
-            is_delta.then(|| seconds.parse::<u64>().map_or(Duration::MAX, Duration::from_secs))
+            is_delta.then(|| {
+                seconds
+                    .parse::<u64>()
+                    .map_or(Duration::MAX, Duration::from_secs)
+            })
         }
     }
 }

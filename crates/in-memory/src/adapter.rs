@@ -1,0 +1,773 @@
+//! The six domain ports, implemented over [`crate::state`].
+//!
+//! Every method first asks the fault plan ([`crate::faults`]), then looks up the care unit, then
+//! checks ids before anything else, as the sandbox does (contract C30: care unit, ids, body).
+
+use async_trait::async_trait;
+use chrono::{DateTime, FixedOffset, Utc};
+use leyr_domain::appointment::{
+    Appointment, AppointmentBatch, AppointmentQuery, AppointmentStatus, BookingRequest, Comment,
+    ConfirmationCode, LifecycleCommand, LifecycleEvent, RescheduleRequest,
+};
+use leyr_domain::booking_rules::{MAX_COMMENT_CHARS, is_completed};
+use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
+use leyr_domain::document::{Document, DocumentFormat, NewDocument};
+use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection, RejectionCode};
+use leyr_domain::ids::{
+    AppointmentId, CareUnitId, DocumentId, LeyrPatientId, NoteId, PatientEmrId, ResourceId,
+};
+use leyr_domain::medical_note::{MedicalNote, NewMedicalNote, NoteTemplate};
+use leyr_domain::patient::{NewPatient, Patient, PatientRef, PatientSearch, Registration};
+use leyr_domain::ports::{
+    Availability, BookError, Cancellation, CareUnitCatalog, ChangeError, MedicalNotes,
+    PatientDirectory, PatientDocuments, ReadError, WriteError,
+};
+use leyr_domain::time::in_stockholm;
+use leyr_domain::timeslot::{Timeslot, TimeslotQuery};
+
+use crate::InMemoryEhr;
+use crate::faults::Operation;
+use crate::state::{Records, StoredAppointment, UnitState, read, write};
+
+impl InMemoryEhr {
+    fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    fn unit(&self, care_unit: &CareUnitId) -> Option<&UnitState> {
+        self.inner.world.unit(care_unit)
+    }
+
+    /// A new appointment id from the seeded sequence.
+    fn mint_appointment_id(&self) -> Result<AppointmentId, BackendError> {
+        AppointmentId::new(self.inner.ids.next_uuid()).map_err(|_| internal())
+    }
+}
+
+/// A failure of this adapter itself, for states that valid data never reaches.
+fn internal() -> BackendError {
+    BackendError::new(BackendErrorKind::Internal)
+}
+
+fn too_long(comment: Option<&Comment>) -> bool {
+    comment.is_some_and(|comment| comment.chars() > MAX_COMMENT_CHARS)
+}
+
+fn comment_rejection() -> Rejection {
+    Rejection::new(RejectionCode::InvalidCommentLength)
+}
+
+/// The appointment as the EHR reports it now: booked and ended means completed (contract C20).
+fn reported(appointment: Appointment, now: DateTime<Utc>) -> Appointment {
+    let ended = is_completed(
+        appointment.status(),
+        appointment.end().with_timezone(&Utc),
+        now,
+    );
+    if ended && *appointment.status() == AppointmentStatus::Booked {
+        return appointment
+            .apply(&LifecycleCommand::Complete)
+            .unwrap_or(appointment);
+    }
+    appointment
+}
+
+/// Resolves `patient` to its EHR id.
+fn emr_id_of(unit: &UnitState, patient: &PatientRef) -> Option<PatientEmrId> {
+    read(&unit.patients)
+        .resolve(patient)
+        .map(|found| found.emr_id.clone())
+}
+
+#[async_trait]
+impl CareUnitCatalog for InMemoryEhr {
+    async fn list_care_units(&self) -> Result<Vec<CareUnit>, ReadError> {
+        self.inner.faults.gate(Operation::ListCareUnits).await?;
+        Ok(self
+            .inner
+            .world
+            .units
+            .iter()
+            .map(|unit| unit.care_unit.clone())
+            .collect())
+    }
+
+    async fn list_resources(&self, care_unit: &CareUnitId) -> Result<Vec<Resource>, ReadError> {
+        self.inner.faults.gate(Operation::ListResources).await?;
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        Ok(unit
+            .resources
+            .iter()
+            .map(|resource| resource.resource.clone())
+            .collect())
+    }
+
+    async fn get_resource(
+        &self,
+        care_unit: &CareUnitId,
+        resource: &ResourceId,
+    ) -> Result<Resource, ReadError> {
+        self.inner.faults.gate(Operation::GetResource).await?;
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        let position = unit
+            .resource(resource)
+            .ok_or(ReadError::NotFound(Entity::Resource))?;
+        Ok(unit.resources[position].resource.clone())
+    }
+
+    async fn list_healthcare_services(
+        &self,
+        care_unit: &CareUnitId,
+    ) -> Result<Vec<HealthcareService>, ReadError> {
+        self.inner
+            .faults
+            .gate(Operation::ListHealthcareServices)
+            .await?;
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        Ok(unit.services.clone())
+    }
+}
+
+#[async_trait]
+impl PatientDirectory for InMemoryEhr {
+    async fn get_patient(
+        &self,
+        care_unit: &CareUnitId,
+        patient: &PatientRef,
+    ) -> Result<Patient, ReadError> {
+        self.inner.faults.gate(Operation::GetPatient).await?;
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        read(&unit.patients)
+            .resolve(patient)
+            .cloned()
+            .ok_or(ReadError::NotFound(Entity::Patient))
+    }
+
+    async fn find_patients(
+        &self,
+        care_unit: &CareUnitId,
+        search: &PatientSearch,
+    ) -> Result<Vec<Patient>, ReadError> {
+        self.inner.faults.gate(Operation::FindPatients).await?;
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        let patients = read(&unit.patients);
+        Ok(patients
+            .all()
+            .iter()
+            .filter(|patient| search.matches(patient))
+            .cloned()
+            .collect())
+    }
+
+    async fn register_patient(
+        &self,
+        care_unit: &CareUnitId,
+        patient: &NewPatient,
+    ) -> Result<Registration, WriteError> {
+        let gate = self.inner.faults.gate(Operation::RegisterPatient).await?;
+        gate.finish(
+            self.register_patient_now(care_unit, patient),
+            WriteError::OutcomeUnknown,
+        )
+    }
+}
+
+impl InMemoryEhr {
+    fn register_patient_now(
+        &self,
+        care_unit: &CareUnitId,
+        new_patient: &NewPatient,
+    ) -> Result<Registration, WriteError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(WriteError::NotFound(Entity::CareUnit))?;
+        // Contract C33: a real birth date, not after today (the sandbox's clock).
+        let today = in_stockholm(&self.now()).date_naive();
+        if new_patient
+            .personnummer
+            .birth_date()
+            .is_none_or(|born| born > today)
+        {
+            return Err(WriteError::Rejected(Rejection::new(
+                RejectionCode::BadInput,
+            )));
+        }
+        let reference = PatientRef::Personnummer(new_patient.personnummer);
+        let mut patients = write(&unit.patients);
+        if let Some(existing) = patients.resolve(&reference) {
+            return Ok(Registration::Existing(existing.clone()));
+        }
+        let patient = Patient {
+            leyr_id: Some(LeyrPatientId::new(self.inner.ids.next_uuid()).map_err(|_| internal())?),
+            emr_id: PatientEmrId::new(new_patient.personnummer.as_str()).map_err(|_| internal())?,
+            personnummer: Some(new_patient.personnummer),
+            first_name: new_patient.first_name.clone(),
+            last_name: new_patient.last_name.clone(),
+            care_unit_id: unit.care_unit.id.clone(),
+            phones: new_patient.phones.clone(),
+            emails: new_patient.emails.clone(),
+        };
+        let created = patients.insert(patient).map_err(|_| internal())?;
+        Ok(Registration::Created(created.clone()))
+    }
+}
+
+#[async_trait]
+impl Availability for InMemoryEhr {
+    async fn find_timeslots(
+        &self,
+        care_unit: &CareUnitId,
+        query: &TimeslotQuery,
+    ) -> Result<Vec<Timeslot>, ReadError> {
+        self.inner.faults.gate(Operation::FindTimeslots).await?;
+        self.find_timeslots_now(care_unit, query)
+    }
+}
+
+impl InMemoryEhr {
+    fn find_timeslots_now(
+        &self,
+        care_unit: &CareUnitId,
+        query: &TimeslotQuery,
+    ) -> Result<Vec<Timeslot>, ReadError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        let only_resource = match &query.resource_id {
+            Some(id) => Some(
+                unit.resource(id)
+                    .ok_or(ReadError::NotFound(Entity::Resource))?,
+            ),
+            None => None,
+        };
+        let only_service = match &query.healthcare_service_id {
+            Some(id) => Some(
+                unit.service(id)
+                    .ok_or(ReadError::NotFound(Entity::HealthcareService))?,
+            ),
+            None => None,
+        };
+        let now = in_stockholm(&self.now());
+        let resources = match only_resource {
+            Some(position) => position..position + 1,
+            None => 0..unit.resources.len(),
+        };
+
+        // Pick the free entries under the read lock; build the owned slots after releasing it.
+        let mut free: Vec<(usize, crate::state::SlotEntry)> = Vec::new();
+        {
+            let records = read(&unit.records);
+            for resource in resources {
+                let holds = records.holds(resource);
+                let candidates = unit.resources[resource].slots_between(
+                    query.window.start(),
+                    query.window.end(),
+                    now,
+                );
+                free.extend(
+                    candidates
+                        .iter()
+                        .filter(|entry| {
+                            only_service.is_none_or(|service| entry.service() == service)
+                        })
+                        .filter(|entry| !holds.overlaps(entry.start, entry.end, None))
+                        .map(|entry| (resource, *entry)),
+                );
+            }
+        }
+        if only_resource.is_none() {
+            // Each resource's run is already ordered; resource and service indices follow id
+            // order, so this sorts by start, then resource id, then service id (contract C10).
+            free.sort_by(|(resource_a, a), (resource_b, b)| {
+                a.start
+                    .cmp(&b.start)
+                    .then(resource_a.cmp(resource_b))
+                    .then(a.service().cmp(&b.service()))
+            });
+        }
+        Ok(free
+            .into_iter()
+            .filter_map(|(resource, entry)| {
+                Timeslot::new(
+                    entry.start,
+                    entry.end,
+                    unit.resources[resource].resource.id.clone(),
+                    unit.services[entry.service()].id.clone(),
+                )
+                .ok()
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
+    async fn book(
+        &self,
+        care_unit: &CareUnitId,
+        request: &BookingRequest,
+    ) -> Result<Appointment, BookError> {
+        let gate = self.inner.faults.gate(Operation::Book).await?;
+        gate.finish(self.book_now(care_unit, request), BookError::OutcomeUnknown)
+    }
+
+    async fn list_appointments(
+        &self,
+        care_unit: &CareUnitId,
+        query: &AppointmentQuery,
+    ) -> Result<Vec<Appointment>, ReadError> {
+        self.inner.faults.gate(Operation::ListAppointments).await?;
+        self.list_appointments_now(care_unit, query)
+    }
+
+    async fn reschedule(
+        &self,
+        care_unit: &CareUnitId,
+        appointment: &AppointmentId,
+        request: &RescheduleRequest,
+    ) -> Result<Appointment, ChangeError> {
+        let gate = self.inner.faults.gate(Operation::Reschedule).await?;
+        gate.finish(
+            self.reschedule_now(care_unit, appointment, request),
+            ChangeError::OutcomeUnknown,
+        )
+    }
+
+    async fn cancel(
+        &self,
+        care_unit: &CareUnitId,
+        appointment: &AppointmentId,
+        cancellation: &Cancellation,
+    ) -> Result<Appointment, ChangeError> {
+        let gate = self.inner.faults.gate(Operation::Cancel).await?;
+        let result = self
+            .cancel_all_now(care_unit, std::slice::from_ref(appointment), cancellation)
+            .and_then(|cancelled| {
+                cancelled
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| internal().into())
+            });
+        gate.finish(result, ChangeError::OutcomeUnknown)
+    }
+
+    async fn cancel_many(
+        &self,
+        care_unit: &CareUnitId,
+        batch: &AppointmentBatch,
+        cancellation: &Cancellation,
+    ) -> Result<Vec<Appointment>, ChangeError> {
+        let gate = self.inner.faults.gate(Operation::CancelMany).await?;
+        gate.finish(
+            self.cancel_all_now(care_unit, batch.ids(), cancellation),
+            ChangeError::OutcomeUnknown,
+        )
+    }
+
+    async fn confirm(
+        &self,
+        care_unit: &CareUnitId,
+        appointment: &AppointmentId,
+        code: &ConfirmationCode,
+    ) -> Result<Appointment, ChangeError> {
+        let gate = self.inner.faults.gate(Operation::Confirm).await?;
+        gate.finish(
+            self.confirm_now(care_unit, appointment, code),
+            ChangeError::OutcomeUnknown,
+        )
+    }
+}
+
+impl InMemoryEhr {
+    fn book_now(
+        &self,
+        care_unit: &CareUnitId,
+        request: &BookingRequest,
+    ) -> Result<Appointment, BookError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(BookError::NotFound(Entity::CareUnit))?;
+        let patient =
+            emr_id_of(unit, &request.patient).ok_or(BookError::NotFound(Entity::Patient))?;
+        let slot = &request.slot;
+        let resource = unit
+            .resource(slot.resource_id())
+            .ok_or(BookError::NotFound(Entity::Resource))?;
+        let service = unit
+            .service(slot.healthcare_service_id())
+            .ok_or(BookError::NotFound(Entity::HealthcareService))?;
+        if too_long(request.comment.as_ref()) {
+            return Err(BookError::Rejected(comment_rejection()));
+        }
+        let entry = unit.resources[resource]
+            .find_slot(slot.start(), slot.end(), service)
+            .ok_or(BookError::SlotTaken)?;
+        if entry.start.with_timezone(&Utc) <= self.now() {
+            return Err(BookError::SlotTaken);
+        }
+        let status = if self.inner.confirmation_code.is_some() {
+            AppointmentStatus::AwaitingConfirmation
+        } else {
+            AppointmentStatus::Booked
+        };
+        let mut stored = StoredAppointment {
+            id: self.mint_appointment_id()?,
+            status,
+            start: entry.start,
+            end: entry.end,
+            comment: request.comment.clone(),
+            patient: Some(patient),
+            resource: Some(resource),
+            service: Some(service),
+        };
+        // Everything that allocates happens before the lock; under it, only the check that the
+        // slot is still free and the insert, so concurrent bookings wait as little as possible.
+        loop {
+            let answer = unit.appointment(&stored).ok_or_else(internal)?;
+            let key = stored.id.clone();
+            let mut records = write(&unit.records);
+            if records
+                .holds(resource)
+                .overlaps(entry.start, entry.end, None)
+            {
+                return Err(BookError::SlotTaken);
+            }
+            match records.try_insert(stored, key) {
+                Ok(_) => return Ok(answer),
+                Err(refused) => {
+                    // The minted id was taken (possible only with data seeded from the same
+                    // sequence): mint another.
+                    drop(records);
+                    stored = *refused;
+                    stored.id = self.mint_appointment_id()?;
+                }
+            }
+        }
+    }
+
+    fn list_appointments_now(
+        &self,
+        care_unit: &CareUnitId,
+        query: &AppointmentQuery,
+    ) -> Result<Vec<Appointment>, ReadError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        let patient = match &query.patient {
+            Some(reference) => {
+                Some(emr_id_of(unit, reference).ok_or(ReadError::NotFound(Entity::Patient))?)
+            }
+            None => None,
+        };
+        let resource = match &query.resource_id {
+            Some(id) => Some(
+                unit.resource(id)
+                    .ok_or(ReadError::NotFound(Entity::Resource))?,
+            ),
+            None => None,
+        };
+        let now = self.now();
+        let records = read(&unit.records);
+        let mut positions: Vec<usize> = match &patient {
+            Some(emr_id) => records.positions_of_patient(emr_id.as_str()).to_vec(),
+            None => records.positions().collect(),
+        };
+        positions.retain(|&position| {
+            let stored = records.stored(position);
+            resource.is_none_or(|resource| stored.resource == Some(resource))
+                && query.starts_within(&stored.start)
+        });
+        positions.sort_by_key(|&position| (records.stored(position).start, position));
+        Ok(positions
+            .into_iter()
+            .filter_map(|position| unit.appointment(records.stored(position)))
+            .map(|appointment| reported(appointment, now))
+            .collect())
+    }
+
+    /// The appointment at `position` as the EHR reports it now.
+    fn current(
+        unit: &UnitState,
+        records: &Records,
+        position: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment, BackendError> {
+        unit.appointment(records.stored(position))
+            .map(|appointment| reported(appointment, now))
+            .ok_or_else(internal)
+    }
+
+    fn reschedule_now(
+        &self,
+        care_unit: &CareUnitId,
+        id: &AppointmentId,
+        request: &RescheduleRequest,
+    ) -> Result<Appointment, ChangeError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ChangeError::NotFound(Entity::CareUnit))?;
+        let target = &request.slot;
+        let resource = unit.resource(target.resource_id());
+        let now = self.now();
+        let mut records = write(&unit.records);
+        let position = records
+            .position(id)
+            .ok_or(ChangeError::NotFound(Entity::Appointment))?;
+        let resource = resource.ok_or(ChangeError::NotFound(Entity::Resource))?;
+        if too_long(request.comment.as_ref()) {
+            return Err(ChangeError::Rejected(comment_rejection()));
+        }
+        let current = Self::current(unit, &records, position, now)?;
+        // Lifecycle first (only a booked appointment moves), then the slot: one of the same
+        // service, offered, starting after now, and free but for this appointment itself.
+        current
+            .status()
+            .after(LifecycleEvent::Reschedule)
+            .map_err(ChangeError::Forbidden)?;
+        if current.healthcare_service_id() != Some(target.healthcare_service_id()) {
+            return Err(ChangeError::SlotTaken);
+        }
+        let service = unit
+            .service(target.healthcare_service_id())
+            .ok_or(ChangeError::SlotTaken)?;
+        let entry = unit.resources[resource]
+            .find_slot(target.start(), target.end(), service)
+            .ok_or(ChangeError::SlotTaken)?;
+        if entry.start.with_timezone(&Utc) <= now
+            || records
+                .holds(resource)
+                .overlaps(entry.start, entry.end, Some(position))
+        {
+            return Err(ChangeError::SlotTaken);
+        }
+        let slot = Timeslot::new(
+            entry.start,
+            entry.end,
+            unit.resources[resource].resource.id.clone(),
+            unit.services[service].id.clone(),
+        )
+        .map_err(|_| internal())?;
+        let moved = current
+            .apply(&LifecycleCommand::Reschedule {
+                slot,
+                comment: request.comment.clone(),
+            })
+            .map_err(ChangeError::Forbidden)?;
+        records.update(position, &moved, Some(resource), Some(service));
+        Ok(moved)
+    }
+
+    /// Cancels every id, all or nothing, in order (contract C23, C24).
+    fn cancel_all_now(
+        &self,
+        care_unit: &CareUnitId,
+        ids: &[AppointmentId],
+        cancellation: &Cancellation,
+    ) -> Result<Vec<Appointment>, ChangeError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ChangeError::NotFound(Entity::CareUnit))?;
+        let now = self.now();
+        let mut records = write(&unit.records);
+        let positions = ids
+            .iter()
+            .map(|id| {
+                records
+                    .position(id)
+                    .ok_or(ChangeError::NotFound(Entity::Appointment))
+            })
+            .collect::<Result<Vec<usize>, ChangeError>>()?;
+        if too_long(cancellation.comment.as_ref()) {
+            return Err(ChangeError::Rejected(comment_rejection()));
+        }
+        let command = LifecycleCommand::Cancel {
+            comment: cancellation.comment.clone(),
+        };
+        let mut cancelled = Vec::with_capacity(positions.len());
+        for &position in &positions {
+            let current = Self::current(unit, &records, position, now)?;
+            cancelled.push(current.apply(&command).map_err(ChangeError::Forbidden)?);
+        }
+        for (&position, appointment) in positions.iter().zip(&cancelled) {
+            let stored = records.stored(position);
+            let (resource, service) = (stored.resource, stored.service);
+            records.update(position, appointment, resource, service);
+        }
+        Ok(cancelled)
+    }
+
+    fn confirm_now(
+        &self,
+        care_unit: &CareUnitId,
+        id: &AppointmentId,
+        code: &ConfirmationCode,
+    ) -> Result<Appointment, ChangeError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ChangeError::NotFound(Entity::CareUnit))?;
+        let now = self.now();
+        let mut records = write(&unit.records);
+        let position = records
+            .position(id)
+            .ok_or(ChangeError::NotFound(Entity::Appointment))?;
+        let confirmed = Self::current(unit, &records, position, now)?
+            .apply(&LifecycleCommand::Confirm)
+            .map_err(ChangeError::Forbidden)?;
+        if self.inner.confirmation_code.as_ref() != Some(code) {
+            return Err(ChangeError::Rejected(Rejection::new(
+                RejectionCode::BadInput,
+            )));
+        }
+        let stored = records.stored(position);
+        let (resource, service) = (stored.resource, stored.service);
+        records.update(position, &confirmed, resource, service);
+        Ok(confirmed)
+    }
+}
+
+#[async_trait]
+impl MedicalNotes for InMemoryEhr {
+    async fn list_notes(
+        &self,
+        care_unit: &CareUnitId,
+        patient: &PatientRef,
+    ) -> Result<Vec<MedicalNote>, ReadError> {
+        self.inner.faults.gate(Operation::ListNotes).await?;
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        let emr_id = emr_id_of(unit, patient).ok_or(ReadError::NotFound(Entity::Patient))?;
+        let mut notes = read(&unit.records).notes_of(emr_id.as_str()).to_vec();
+        // Stable: notes written at the same instant stay in the order they were written.
+        notes.sort_by_key(|note| note.created_at);
+        Ok(notes)
+    }
+
+    async fn write_note(
+        &self,
+        care_unit: &CareUnitId,
+        patient: &PatientRef,
+        note: &NewMedicalNote,
+    ) -> Result<MedicalNote, WriteError> {
+        let gate = self.inner.faults.gate(Operation::WriteNote).await?;
+        gate.finish(
+            self.write_note_now(care_unit, patient, note),
+            WriteError::OutcomeUnknown,
+        )
+    }
+}
+
+impl InMemoryEhr {
+    /// The care unit, the patient's EHR id and the canonical author id, checked in that order.
+    fn patient_and_author(
+        &self,
+        care_unit: &CareUnitId,
+        patient: &PatientRef,
+        author: &ResourceId,
+    ) -> Result<(&UnitState, PatientEmrId, ResourceId), WriteError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(WriteError::NotFound(Entity::CareUnit))?;
+        let emr_id = emr_id_of(unit, patient).ok_or(WriteError::NotFound(Entity::Patient))?;
+        let author = unit
+            .resource(author)
+            .ok_or(WriteError::NotFound(Entity::Author))?;
+        Ok((unit, emr_id, unit.resources[author].resource.id.clone()))
+    }
+
+    fn write_note_now(
+        &self,
+        care_unit: &CareUnitId,
+        patient: &PatientRef,
+        note: &NewMedicalNote,
+    ) -> Result<MedicalNote, WriteError> {
+        let (unit, emr_id, author) = self.patient_and_author(care_unit, patient, &note.author)?;
+        if note.template != NoteTemplate::Unstructured {
+            return Err(WriteError::Rejected(Rejection::new(
+                RejectionCode::NotSupported,
+            )));
+        }
+        let created_at: DateTime<FixedOffset> = in_stockholm(&self.now());
+        let mut records = write(&unit.records);
+        let id = loop {
+            let candidate = self.inner.ids.next_uuid();
+            if !records.has_note(&candidate) {
+                break NoteId::new(candidate).map_err(|_| internal())?;
+            }
+        };
+        let written = MedicalNote {
+            id,
+            created_at,
+            template: Some(NoteTemplate::Unstructured),
+            title: Some(note.title.clone()),
+            author: Some(author),
+            text: Some(note.text.clone()),
+        };
+        records.add_note(emr_id.as_str(), written.clone());
+        Ok(written)
+    }
+}
+
+#[async_trait]
+impl PatientDocuments for InMemoryEhr {
+    async fn upload_document(
+        &self,
+        care_unit: &CareUnitId,
+        patient: &PatientRef,
+        document: &NewDocument,
+    ) -> Result<Document, WriteError> {
+        let gate = self.inner.faults.gate(Operation::UploadDocument).await?;
+        gate.finish(
+            self.upload_document_now(care_unit, patient, document),
+            WriteError::OutcomeUnknown,
+        )
+    }
+}
+
+impl InMemoryEhr {
+    fn upload_document_now(
+        &self,
+        care_unit: &CareUnitId,
+        patient: &PatientRef,
+        document: &NewDocument,
+    ) -> Result<Document, WriteError> {
+        let (unit, emr_id, author) =
+            self.patient_and_author(care_unit, patient, document.author())?;
+        if !matches!(
+            document.format(),
+            DocumentFormat::Pdf | DocumentFormat::Jpeg | DocumentFormat::Png
+        ) {
+            return Err(WriteError::Rejected(Rejection::new(
+                RejectionCode::NotSupported,
+            )));
+        }
+        let created_at = in_stockholm(&self.now());
+        let mut records = write(&unit.records);
+        let id = loop {
+            let candidate = self.inner.ids.next_uuid();
+            if !records.has_document(&candidate) {
+                break DocumentId::new(candidate).map_err(|_| internal())?;
+            }
+        };
+        let stored = Document {
+            id,
+            title: Some(document.title().to_owned()),
+            kind: Some(document.kind().to_owned()),
+            format: Some(document.format().clone()),
+            author: Some(author),
+            created_at: Some(created_at),
+        };
+        records.add_document(emr_id.as_str(), stored.clone());
+        Ok(stored)
+    }
+}
