@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// The longest id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 256;
@@ -56,18 +57,20 @@ macro_rules! opaque_id {
     };
     (@define $(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
+        ///
+        /// Cloning is cheap: the text is shared, not copied.
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Checks `text` and wraps it.
             ///
             /// # Errors
             /// [`IdError`] when the text is empty, too long or holds control characters.
-            pub fn new(text: impl Into<String>) -> Result<Self, IdError> {
-                let text = text.into();
-                check_id(&text)?;
-                Ok(Self(text))
+            pub fn new(text: impl AsRef<str>) -> Result<Self, IdError> {
+                let text = text.as_ref();
+                check_id(text)?;
+                Ok(Self(Arc::from(text)))
             }
 
             /// The id as sent on the wire.
@@ -95,6 +98,12 @@ macro_rules! opaque_id {
             type Error = IdError;
             fn try_from(text: String) -> Result<Self, IdError> {
                 Self::new(text)
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
             }
         }
 

@@ -21,49 +21,92 @@ pub fn format_stockholm<Z: TimeZone>(instant: &DateTime<Z>) -> String {
 }
 
 /// `instant` as RFC 3339 with its own offset, whole seconds unless it has a fraction, and never `Z`.
-///
-/// The common case (whole seconds, years 0 to 9999) is written digit by digit: listing a month of
-/// timeslots formats thousands of these per request.
 #[must_use]
 pub fn format_rfc3339(instant: &DateTime<FixedOffset>) -> String {
-    let year = instant.year();
-    if instant.nanosecond() != 0 || !(0..=9999).contains(&year) {
-        return instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
-    }
-    let offset = instant.offset().local_minus_utc();
-    let (sign, offset) = if offset < 0 {
-        (b'-', -offset)
-    } else {
-        (b'+', offset)
-    };
-    let mut text = [0_u8; 25];
-    let mut put = |at: usize, value: u32, width: usize| {
-        let mut value = value;
-        for index in (at..at + width).rev() {
-            text[index] = b'0' + (value % 10) as u8;
-            value /= 10;
+    Rfc3339::new(instant).as_str().to_owned()
+}
+
+/// An instant written as RFC 3339, held inline without a heap allocation: listing a month of
+/// timeslots formats thousands of these per request. Same text as [`format_rfc3339`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Rfc3339 {
+    bytes: [u8; Self::CAPACITY],
+    len: u8,
+}
+
+impl Rfc3339 {
+    /// Long enough for nanoseconds and a negative offset: `2024-03-25T13:00:00.123456789-05:30`.
+    const CAPACITY: usize = 40;
+
+    /// `instant` as RFC 3339 with its own offset.
+    #[must_use]
+    pub fn new(instant: &DateTime<FixedOffset>) -> Self {
+        let local = instant.naive_local();
+        let year = local.year();
+        if local.nanosecond() != 0 || !(0..=9999).contains(&year) {
+            let text = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+            let mut bytes = [0_u8; Self::CAPACITY];
+            let len = text.len().min(Self::CAPACITY);
+            bytes[..len].copy_from_slice(&text.as_bytes()[..len]);
+            return Self {
+                bytes,
+                len: len as u8,
+            };
         }
-    };
-    put(0, year.unsigned_abs(), 4);
-    put(5, instant.month(), 2);
-    put(8, instant.day(), 2);
-    put(11, instant.hour(), 2);
-    put(14, instant.minute(), 2);
-    put(17, instant.second(), 2);
-    put(20, offset.unsigned_abs() / 3600, 2);
-    put(23, offset.unsigned_abs() % 3600 / 60, 2);
-    for (index, separator) in [
-        (4, b'-'),
-        (7, b'-'),
-        (10, b'T'),
-        (13, b':'),
-        (16, b':'),
-        (22, b':'),
-    ] {
-        text[index] = separator;
+        let offset = instant.offset().local_minus_utc();
+        let (sign, offset) = if offset < 0 {
+            (b'-', -offset)
+        } else {
+            (b'+', offset)
+        };
+        let mut bytes = [0_u8; Self::CAPACITY];
+        let mut put = |at: usize, value: u32, width: usize| {
+            let mut value = value;
+            for index in (at..at + width).rev() {
+                bytes[index] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        put(0, year.unsigned_abs(), 4);
+        put(5, local.month(), 2);
+        put(8, local.day(), 2);
+        put(11, local.hour(), 2);
+        put(14, local.minute(), 2);
+        put(17, local.second(), 2);
+        put(20, offset.unsigned_abs() / 3600, 2);
+        put(23, offset.unsigned_abs() % 3600 / 60, 2);
+        for (index, separator) in [
+            (4, b'-'),
+            (7, b'-'),
+            (10, b'T'),
+            (13, b':'),
+            (16, b':'),
+            (22, b':'),
+        ] {
+            bytes[index] = separator;
+        }
+        bytes[19] = sign;
+        Self { bytes, len: 25 }
     }
-    text[19] = sign;
-    text.iter().map(|&byte| char::from(byte)).collect()
+
+    /// The text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever written, so this cannot fail; an empty text would show a bug.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Rfc3339 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 /// The same instant in UTC.
@@ -105,6 +148,15 @@ mod tests {
                 assert_eq!(format_rfc3339(&local), expected);
             }
         }
+    }
+
+    #[test]
+    fn inline_text_holds_the_longest_form() {
+        let instant = DateTime::parse_from_rfc3339("2024-03-25T13:00:00.123456789-05:30").unwrap();
+        assert_eq!(
+            Rfc3339::new(&instant).as_str(),
+            "2024-03-25T13:00:00.123456789-05:30"
+        );
     }
 
     #[test]

@@ -20,14 +20,14 @@ use leyr_domain::patient::{
 };
 use leyr_domain::personnummer::Personnummer;
 use leyr_domain::ports::Cancellation;
-use leyr_domain::time::format_stockholm;
+use leyr_domain::time::{Rfc3339, format_stockholm, in_stockholm};
 use leyr_domain::timeslot::{SlotText, Timeslot};
 
 use crate::wire::{
     AppointmentDto, BulkCancelRequest, CareUnitDto, ConfirmationDto, CreateAppointmentRequest,
     CreateMedicalNoteRequest, CreatePatientRequest, DocumentDto, HealthcareServiceDto,
-    MedicalNoteDto, NoteContentDto, PatientDto, ResourceDto, TimeslotDto, UpdateAppointmentRequest,
-    UploadDocumentRequest, typed_id,
+    MedicalNoteDto, NoteContentDto, PatientDto, ResourceDto, TimeslotDto, TimeslotOut,
+    UpdateAppointmentRequest, UploadDocumentRequest, typed_id,
 };
 
 /// A field of an answer that does not fit the domain. Names the field, never its value.
@@ -135,11 +135,23 @@ pub fn timeslot(dto: TimeslotDto) -> Result<Timeslot, MappingError> {
 /// The JSON of a timeslot, times in Stockholm (C35).
 #[must_use]
 pub fn timeslot_dto(slot: &Timeslot) -> TimeslotDto {
+    let out = timeslot_out(slot);
     TimeslotDto {
-        start: format_time(&slot.start()),
-        end: format_time(&slot.end()),
-        resource_id: slot.resource_id().to_string(),
-        healthcare_service_id: slot.healthcare_service_id().to_string(),
+        start: out.start.to_string(),
+        end: out.end.to_string(),
+        resource_id: out.resource_id.to_owned(),
+        healthcare_service_id: out.healthcare_service_id.to_owned(),
+    }
+}
+
+/// The JSON of a timeslot, borrowing its ids (what the sandbox writes, C35).
+#[must_use]
+pub fn timeslot_out(slot: &Timeslot) -> TimeslotOut<'_> {
+    TimeslotOut {
+        start: Rfc3339::new(&in_stockholm(&slot.start())),
+        end: Rfc3339::new(&in_stockholm(&slot.end())),
+        resource_id: slot.resource_id().as_str(),
+        healthcare_service_id: slot.healthcare_service_id().as_str(),
     }
 }
 

@@ -12,6 +12,7 @@
 
 use std::fmt;
 
+use leyr_domain::time::Rfc3339;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// Accepts a JSON string or integer as an id.
@@ -106,6 +107,27 @@ pub struct TimeslotDto {
     /// The healthcare service.
     #[serde(deserialize_with = "id")]
     pub healthcare_service_id: String,
+}
+
+/// A timeslot to write that borrows its ids and keeps its times inline: the sandbox lists
+/// thousands per request, and this serializes exactly as [`TimeslotDto`] does without a heap
+/// allocation per slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeslotOut<'a> {
+    /// Start, RFC 3339 with offset.
+    #[serde(serialize_with = "inline_time")]
+    pub start: Rfc3339,
+    /// End, RFC 3339 with offset.
+    #[serde(serialize_with = "inline_time")]
+    pub end: Rfc3339,
+    /// The resource.
+    pub resource_id: &'a str,
+    /// The healthcare service.
+    pub healthcare_service_id: &'a str,
+}
+
+fn inline_time<S: serde::Serializer>(time: &Rfc3339, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(time.as_str())
 }
 
 /// A patient (§3.6-§3.8).

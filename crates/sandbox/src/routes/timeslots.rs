@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::TimeDelta;
 use leyr_domain::error::Entity;
-use leyr_domain::timeslot::{TimeWindow, TimeslotQuery};
+use leyr_domain::timeslot::{TimeWindow, Timeslot, TimeslotQuery};
 use leyr_http::mapping;
 use leyr_http::wire::ErrorCode;
 
@@ -85,7 +85,7 @@ pub(super) async fn list(
         .await
         .map_err(|error| port_errors::read(&error, &origins))?;
     slots.retain(|slot| slot.start() > now && slot_query.matches(slot));
-    slots.sort_by(|left, right| {
+    let order = |left: &Timeslot, right: &Timeslot| {
         left.start()
             .cmp(&right.start())
             .then_with(|| left.resource_id().cmp(right.resource_id()))
@@ -93,7 +93,11 @@ pub(super) async fn list(
                 left.healthcare_service_id()
                     .cmp(right.healthcare_service_id())
             })
-    });
-    let body: Vec<_> = slots.iter().map(mapping::timeslot_dto).collect();
+    };
+    // The port already orders its answer (C10); sort only if an adapter did not.
+    if !slots.is_sorted_by(|left, right| order(left, right).is_le()) {
+        slots.sort_by(order);
+    }
+    let body: Vec<_> = slots.iter().map(mapping::timeslot_out).collect();
     Ok(json(StatusCode::OK, &body))
 }
