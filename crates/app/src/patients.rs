@@ -82,11 +82,7 @@ impl RegisterPatientInput {
 fn born_after(personnummer: &Personnummer, today: NaiveDate) -> bool {
     match personnummer.birth_date() {
         Some(birth_date) => birth_date > today,
-        None => personnummer
-            .as_str()
-            .get(..4)
-            .and_then(|year| year.parse::<i32>().ok())
-            .is_some_and(|year| year > today.year()),
+        None => personnummer.birth_year() > today.year(),
     }
 }
 

@@ -346,7 +346,7 @@ pub trait PatientDocuments: Send + Sync {
 
 /// The current time. The domain never reads the wall clock; use cases ask this port.
 #[cfg_attr(feature = "mocks", mockall::automock)]
-pub trait Clock: Send + Sync {
+pub trait Clock: Send + Sync + 'static {
     /// Now.
     fn now(&self) -> DateTime<Utc>;
 }

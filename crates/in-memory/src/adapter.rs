@@ -193,11 +193,7 @@ impl InMemoryEhr {
             .ok_or(WriteError::NotFound(Entity::CareUnit))?;
         // Contract C33: a real birth date, not after today (the sandbox's clock).
         let today = in_stockholm(&self.now()).date_naive();
-        if new_patient
-            .personnummer
-            .birth_date()
-            .is_none_or(|born| born > today)
-        {
+        if !new_patient.personnummer.is_born_by(today) {
             return Err(WriteError::Rejected(Rejection::new(
                 RejectionCode::BadInput,
             )));

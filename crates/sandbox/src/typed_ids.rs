@@ -20,9 +20,8 @@ pub(crate) fn external_id(text: &str, today: NaiveDate) -> Option<Personnummer> 
         return None;
     }
     let personnummer: Personnummer = text.parse().ok()?;
-    // `birth_date` is `None` for the unknown-date coordination numbers (month 00, day 60).
-    let birth_date = personnummer.birth_date()?;
-    (birth_date <= today).then_some(personnummer)
+    // Unknown-date coordination numbers (month 00, day 60) have no birth date and fail here.
+    personnummer.is_born_by(today).then_some(personnummer)
 }
 
 /// Reads a patient id (C6, C7): bare and `emr_id:` values are EHR ids (which in TakeCare are the

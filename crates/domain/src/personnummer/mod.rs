@@ -179,6 +179,19 @@ impl Personnummer {
         NaiveDate::from_ymd_opt(self.year(), month, day)
     }
 
+    /// The birth year, known even when the month or day of a samordningsnummer is not.
+    #[must_use]
+    pub fn birth_year(&self) -> i32 {
+        self.year()
+    }
+
+    /// Whether the number names a known birth date on or before `today`: what TakeCare asks of a
+    /// patient's personnummer (contract C33). Samordningsnummer with an unknown month or day fail.
+    #[must_use]
+    pub fn is_born_by(&self, today: NaiveDate) -> bool {
+        self.birth_date().is_some_and(|born| born <= today)
+    }
+
     /// The gender encoded in the third serial digit: odd is male, even is
     /// female.
     #[must_use]

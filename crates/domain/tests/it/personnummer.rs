@@ -998,3 +998,25 @@ proptest! {
         prop_assert_eq!(parsed.is_ok(), oracle_accepts(&input), "{} gave {:?}", input, parsed);
     }
 }
+
+#[test]
+fn is_born_by_needs_a_known_birth_date_on_or_before_the_day() {
+    use chrono::NaiveDate;
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let alfa: Personnummer = "197110021834".parse().unwrap();
+    assert_eq!(alfa.birth_year(), 1971);
+    assert!(alfa.is_born_by(day(1971, 10, 2)));
+    assert!(!alfa.is_born_by(day(1971, 10, 1)));
+    // A samordningsnummer with an unknown month: valid, with a birth year but no birth date.
+    let unknown = leyr_domain::testing::personnummer::coordination();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for _ in 0..200 {
+        let number = proptest::strategy::ValueTree::current(
+            &proptest::strategy::Strategy::new_tree(&unknown, &mut runner).unwrap(),
+        );
+        match number.birth_date() {
+            Some(born) => assert!(number.is_born_by(born)),
+            None => assert!(!number.is_born_by(day(2100, 1, 1)), "an unknown date is never born by"),
+        }
+    }
+}
