@@ -134,7 +134,8 @@ fn timeslot_query(c: &mut Criterion) {
     let ehr = InMemoryEhr::builder()
         .clock(clock.clone())
         .dataset(dataset_with(slots.clone()))
-        .build();
+        .build()
+        .unwrap();
     let now = DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z").unwrap();
     let monday = STOCKHOLM
         .with_ymd_and_hms(2025, 6, 2, 0, 0, 0)
@@ -221,7 +222,8 @@ fn booking_throughput(c: &mut Criterion) {
             let ehr = InMemoryEhr::builder()
                 .clock(clock_before_everything())
                 .dataset(dataset_with(slots.clone()))
-                .build();
+                .build()
+                .unwrap();
             let counts = split(iterations);
             let requests: Vec<Vec<BookingRequest>> = (0..2)
                 .map(|thread| {
@@ -310,6 +312,7 @@ fn dataset_load(c: &mut Criterion) {
                     .clock(clock_before_everything())
                     .dataset(dataset)
                     .build()
+                    .unwrap()
             },
             BatchSize::PerIteration,
         );
@@ -326,6 +329,7 @@ fn dataset_load(c: &mut Criterion) {
         InMemoryEhr::builder()
             .dataset(generated.clone())
             .build()
+            .unwrap()
             .timeslot_count(),
         1_000_000
     );
@@ -337,6 +341,7 @@ fn dataset_load(c: &mut Criterion) {
                     .clock(clock_before_everything())
                     .dataset(dataset)
                     .build()
+                    .unwrap()
             },
             BatchSize::PerIteration,
         );

@@ -15,11 +15,10 @@
 //! sorted by start, so a million slots load in a fraction of a second and a query touches only
 //! the slots in its window.
 //!
-//! [`InMemoryEhrBuilder::build`](crate::InMemoryEhrBuilder::build) is lenient: a record that
-//! names something the care unit does not list (a timeslot of an unknown resource, a note of an
-//! unknown patient, a second record with the same id, ...) is left out.
-//! [`InMemoryEhrBuilder::try_build`](crate::InMemoryEhrBuilder::try_build) refuses such a
-//! dataset with a [`DatasetError`] instead.
+//! [`InMemoryEhrBuilder::build`](crate::InMemoryEhrBuilder::build) refuses a dataset with a
+//! record that names something the care unit does not list (a timeslot of an unknown resource,
+//! a note of an unknown patient, a second record with the same id, ...): it returns a
+//! [`DatasetError`] and never leaves a record out quietly.
 
 use std::fmt;
 
@@ -140,7 +139,7 @@ pub struct WeekdaySlots {
     pub days: u32,
 }
 
-/// Why [`InMemoryEhrBuilder::try_build`](crate::InMemoryEhrBuilder::try_build) refused a
+/// Why [`InMemoryEhrBuilder::build`](crate::InMemoryEhrBuilder::build) refused a
 /// dataset. Names only ids that are not personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -164,13 +164,14 @@ struct OperationFaults {
 /// use std::time::Duration;
 /// use leyr_in_memory::{Fault, FaultRate, InMemoryEhr, Operation};
 ///
-/// let ehr = InMemoryEhr::builder().build();
+/// let ehr = InMemoryEhr::builder().build()?;
 /// ehr.faults()
 ///     .script(Operation::Book, [Fault::Unavailable { retry_after: Some(Duration::from_secs(1)) }])
 ///     .set_rate(Operation::FindTimeslots, FaultRate { unavailable: 0.1, outcome_unknown: 0.0, seed: 7 });
 /// assert_eq!(ehr.faults().pending(Operation::Book), 1);
 /// ehr.faults().clear();
 /// assert_eq!(ehr.faults().pending(Operation::Book), 0);
+/// # Ok::<(), leyr_in_memory::DatasetError>(())
 /// ```
 pub struct Faults {
     /// Whether anything is configured; lets the common case skip the mutex.

@@ -84,13 +84,14 @@
 //! use std::time::Duration;
 //! use leyr_in_memory::{Fault, InMemoryEhr, Operation};
 //!
-//! let ehr = InMemoryEhr::builder().build();
+//! let ehr = InMemoryEhr::builder().build()?;
 //! // The next booking is done, but its answer is lost: the caller gets `OutcomeUnknown` and
 //! // must list the patient's appointments to learn that it happened.
 //! ehr.faults().script(Operation::Book, [Fault::OutcomeUnknown]);
 //! // The two listings after that fail with 503, asking for a one-second wait.
 //! let busy = Fault::Unavailable { retry_after: Some(Duration::from_secs(1)) };
 //! ehr.faults().script(Operation::ListAppointments, [busy.clone(), busy]);
+//! # Ok::<(), leyr_in_memory::DatasetError>(())
 //! ```
 //!
 //! See [`faults`] for the full table of effects.
@@ -156,7 +157,8 @@ impl InMemoryEhr {
     /// `Europe/Stockholm`, with [`DEFAULT_SLOT_DAYS`] days of slots.
     #[must_use]
     pub fn seeded(clock: Arc<dyn Clock>) -> Self {
-        Self::builder().clock(clock).build()
+        // The seed is fixed and loads without a problem (tested), so nothing can be left out.
+        Self::builder().clock(clock).assemble().0
     }
 
     /// A builder, to choose the clock, the data, the id seed or a confirmation code.
@@ -269,20 +271,14 @@ impl InMemoryEhrBuilder {
         self
     }
 
-    /// The fake. Records of the dataset that name something the care unit does not list are
-    /// left out (see [`try_build`](Self::try_build) to refuse them instead).
-    #[must_use]
-    pub fn build(self) -> InMemoryEhr {
-        self.assemble().0
-    }
-
-    /// The fake, or the first problem found in the dataset.
+    /// The fake, or the first problem found in the dataset: nothing is ever left out quietly.
+    /// The TakeCare seed always builds; only a [`dataset`](Self::dataset) can fail.
     ///
     /// # Errors
     /// [`DatasetError`] when a record repeats an id or names a resource, service, patient or
     /// author the care unit does not list, or when the generator needs a service's duration
     /// and it has none.
-    pub fn try_build(self) -> Result<InMemoryEhr, DatasetError> {
+    pub fn build(self) -> Result<InMemoryEhr, DatasetError> {
         match self.assemble() {
             (_, Some(problem)) => Err(problem),
             (ehr, None) => Ok(ehr),

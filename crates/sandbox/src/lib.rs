@@ -179,7 +179,7 @@ use leyr_app::Ports;
 use leyr_app::clock::SystemClock;
 use leyr_domain::appointment::ConfirmationCode;
 use leyr_domain::ports::Clock;
-use leyr_in_memory::InMemoryEhr;
+use leyr_in_memory::{DatasetError, InMemoryEhr};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -297,22 +297,25 @@ impl SandboxBuilder {
         self
     }
 
-    fn assemble(self) -> (Router, InMemoryEhr, HttpFaults) {
+    fn assemble(self) -> Result<(Router, InMemoryEhr, HttpFaults), DatasetError> {
         let clock = match (self.clock, &self.ehr) {
             (Some(clock), _) => clock,
             (None, Some(ehr)) => ehr.clock(),
             (None, None) => Arc::new(SystemClock),
         };
-        let ehr = self.ehr.unwrap_or_else(|| {
-            let mut builder = InMemoryEhr::builder().clock(Arc::clone(&clock));
-            if let Some(start_date) = self.start_date {
-                builder = builder.start_date(start_date);
+        let ehr = match self.ehr {
+            Some(ehr) => ehr,
+            None => {
+                let mut builder = InMemoryEhr::builder().clock(Arc::clone(&clock));
+                if let Some(start_date) = self.start_date {
+                    builder = builder.start_date(start_date);
+                }
+                if let Some(code) = self.confirmation_code {
+                    builder = builder.confirmation_code(code);
+                }
+                builder.build()?
             }
-            if let Some(code) = self.confirmation_code {
-                builder = builder.confirmation_code(code);
-            }
-            builder.build()
-        });
+        };
         let ports = Ports::from_adapter(Arc::new(ehr.clone()), clock);
         let credentials = routes::Credentials {
             client_id: self.client_id,
@@ -323,25 +326,31 @@ impl SandboxBuilder {
             random: Arc::new(faults::RandomFaults::new(self.faults)),
         };
         let router = routes::router(ports, credentials, fault_state);
-        (router, ehr, self.http_faults)
+        Ok((router, ehr, self.http_faults))
     }
 
     /// The application as an axum [`Router`], to embed in another server or to drive with
     /// `tower::ServiceExt::oneshot`. Script faults into it through
     /// [`http_faults`](Self::http_faults).
-    pub fn router(self) -> Router {
-        self.assemble().0
+    ///
+    /// # Errors
+    /// [`DatasetError`] if the in-memory data cannot be built (the TakeCare seed always can).
+    pub fn router(self) -> Result<Router, DatasetError> {
+        Ok(self.assemble()?.0)
     }
 
     /// Binds `addr` and serves the sandbox on the current Tokio runtime until
     /// [`RunningSandbox::shutdown`] or drop. Use `127.0.0.1:0` for a free port.
     ///
     /// # Errors
-    /// The [`io::Error`] of binding `addr`, e.g. when the port is taken.
+    /// The [`io::Error`] of binding `addr`, e.g. when the port is taken, or one of kind
+    /// `InvalidData` if the in-memory data cannot be built.
     pub async fn spawn(self, addr: SocketAddr) -> Result<RunningSandbox, io::Error> {
+        let (router, ehr, faults) = self
+            .assemble()
+            .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local_addr = listener.local_addr()?;
-        let (router, ehr, faults) = self.assemble();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             axum::serve(listener, router)

@@ -377,6 +377,7 @@ async fn a_booking_awaiting_confirmation_is_confirmed_with_the_code() {
             .clock(clock)
             .confirmation_code(code.clone())
             .build()
+            .unwrap()
     });
     let patient = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse().unwrap());
     let slot = world.free_slots().await[0].clone();

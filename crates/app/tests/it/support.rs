@@ -132,6 +132,12 @@ impl Captured {
 }
 
 pub(crate) fn capture_traces() -> (Captured, tracing::subscriber::DefaultGuard) {
+    // With a single registered dispatcher, tracing-core caches a callsite's interest from the
+    // thread that registers it first, which may be another test's thread with no subscriber.
+    // A second dispatcher kept alive for the whole run makes it ask every dispatcher instead.
+    static SECOND_DISPATCHER: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    SECOND_DISPATCHER
+        .get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
     let captured = Captured::default();
     let subscriber = CaptureSubscriber {
         out: captured.clone(),

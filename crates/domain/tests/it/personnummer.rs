@@ -1016,7 +1016,10 @@ fn is_born_by_needs_a_known_birth_date_on_or_before_the_day() {
         );
         match number.birth_date() {
             Some(born) => assert!(number.is_born_by(born)),
-            None => assert!(!number.is_born_by(day(2100, 1, 1)), "an unknown date is never born by"),
+            None => assert!(
+                !number.is_born_by(day(2100, 1, 1)),
+                "an unknown date is never born by"
+            ),
         }
     }
 }

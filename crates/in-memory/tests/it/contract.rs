@@ -45,6 +45,7 @@ async fn the_confirmation_flow_holds_with_a_confirmation_code() {
     let ehr = InMemoryEhr::builder()
         .clock(Arc::new(clock))
         .confirmation_code(code.clone())
-        .build();
+        .build()
+        .unwrap();
     leyr_contract::confirmation_flow(&Subject::from_adapter(Arc::new(ehr), now), &code).await;
 }

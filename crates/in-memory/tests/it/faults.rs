@@ -70,7 +70,7 @@ async fn a_script_is_consumed_one_fault_per_call_in_order() {
 #[tokio::test]
 async fn a_seeded_rate_gives_the_same_failures_on_every_run() {
     let outcomes = |seed: u64| async move {
-        let ehr = InMemoryEhr::builder().build();
+        let ehr = InMemoryEhr::builder().build().unwrap();
         ehr.faults().set_rate(
             Operation::GetPatient,
             FaultRate {

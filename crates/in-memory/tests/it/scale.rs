@@ -72,7 +72,7 @@ async fn a_million_slots_load_and_a_week_of_one_resource_is_found() {
     let ehr = InMemoryEhr::builder()
         .clock(std::sync::Arc::new(clock))
         .dataset(dataset)
-        .try_build()
+        .build()
         .unwrap();
     assert_eq!(ehr.timeslot_count(), 1_000_000);
     let monday = STOCKHOLM

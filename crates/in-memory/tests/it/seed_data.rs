@@ -209,7 +209,8 @@ async fn the_start_date_and_slot_days_move_the_seed() {
     let ehr = InMemoryEhr::builder()
         .start_date(NaiveDate::from_ymd_opt(2025, 2, 3).unwrap())
         .slot_days(7)
-        .build();
+        .build()
+        .unwrap();
     assert_eq!(ehr.timeslot_count(), 5 * (16 + 32 + 24));
     let history = ehr
         .list_appointments(
@@ -240,7 +241,7 @@ async fn ids_are_uuid_v4_and_the_same_on_every_run() {
     assert!(once.iter().all(|id| is_uuid_v4(id)), "{once:?}");
     assert_ne!(once[0], once[1]);
 
-    let other_seed = InMemoryEhr::builder().id_seed(99).build();
+    let other_seed = InMemoryEhr::builder().id_seed(99).build().unwrap();
     let slot = a_free_slot(&other_seed, 1).await;
     assert_ne!(
         book(&other_seed, seed::TEST_PATIENTS[2], &slot)
