@@ -697,7 +697,7 @@ impl InMemoryEhr {
         let mut records = write(&unit.records);
         let id = loop {
             let candidate = self.inner.ids.next_uuid();
-            if !records.has_note(&candidate) {
+            if !records.has_note(candidate.as_str()) {
                 break NoteId::new(candidate).map_err(|_| internal())?;
             }
         };
@@ -751,7 +751,7 @@ impl InMemoryEhr {
         let mut records = write(&unit.records);
         let id = loop {
             let candidate = self.inner.ids.next_uuid();
-            if !records.has_document(&candidate) {
+            if !records.has_document(candidate.as_str()) {
                 break DocumentId::new(candidate).map_err(|_| internal())?;
             }
         };

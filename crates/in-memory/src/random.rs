@@ -44,7 +44,7 @@ impl SplitMix64 {
     }
 
     /// The next UUID v4 text.
-    pub(crate) fn next_uuid(&mut self) -> String {
+    pub(crate) fn next_uuid(&mut self) -> UuidText {
         let high = self.next_u64();
         let low = self.next_u64();
         uuid_v4(high, low)
@@ -67,7 +67,7 @@ impl IdSource {
     }
 
     /// The next UUID v4 text, drawn from the same sequence as [`SplitMix64::next_uuid`] would.
-    pub(crate) fn next_uuid(&self) -> String {
+    pub(crate) fn next_uuid(&self) -> UuidText {
         let before = self
             .state
             .fetch_add(GOLDEN_GAMMA.wrapping_mul(2), Ordering::Relaxed);
@@ -79,24 +79,50 @@ impl IdSource {
 
 /// 128 bits as RFC 9562 UUID version 4 text: lowercase hex `8-4-4-4-12`, version nibble `4`,
 /// variant bits `10`.
-fn uuid_v4(high: u64, low: u64) -> String {
+fn uuid_v4(high: u64, low: u64) -> UuidText {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let high = (high & !0xF000) | 0x4000;
     let low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
     let mut bytes = [0_u8; 16];
     bytes[..8].copy_from_slice(&high.to_be_bytes());
     bytes[8..].copy_from_slice(&low.to_be_bytes());
-    // Written by hand: `format!` with five padded hex fields costs several times more, and ids
-    // are minted on every booking.
-    let mut text = String::with_capacity(36);
+    // Written by hand into a stack buffer: `format!` with five padded hex fields costs several
+    // times more, and ids are minted on every booking.
+    let mut text = [0_u8; 36];
+    let mut at = 0;
     for (position, byte) in bytes.iter().enumerate() {
         if matches!(position, 4 | 6 | 8 | 10) {
-            text.push('-');
+            text[at] = b'-';
+            at += 1;
         }
-        text.push(char::from(HEX[usize::from(byte >> 4)]));
-        text.push(char::from(HEX[usize::from(byte & 0x0F)]));
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0x0F)];
+        at += 2;
     }
-    text
+    UuidText(text)
+}
+
+/// UUID text held inline; ids copy it once, into their own storage.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UuidText([u8; 36]);
+
+impl UuidText {
+    /// The text (only lowercase hex digits and `-` are ever written).
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl AsRef<str> for UuidText {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for UuidText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 #[cfg(test)]
@@ -119,15 +145,18 @@ mod tests {
         let mut generator = SplitMix64::new(7);
         for _ in 0..1000 {
             let uuid = generator.next_uuid();
-            assert!(is_uuid_v4(&uuid), "{uuid}");
+            assert!(is_uuid_v4(uuid.as_str()), "{uuid:?}");
         }
-        assert_eq!(uuid_v4(0, 0), "00000000-0000-4000-8000-000000000000");
         assert_eq!(
-            uuid_v4(u64::MAX, u64::MAX),
+            uuid_v4(0, 0).as_str(),
+            "00000000-0000-4000-8000-000000000000"
+        );
+        assert_eq!(
+            uuid_v4(u64::MAX, u64::MAX).as_str(),
             "ffffffff-ffff-4fff-bfff-ffffffffffff"
         );
         assert_eq!(
-            uuid_v4(0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210),
+            uuid_v4(0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210).as_str(),
             "01234567-89ab-4def-bedc-ba9876543210"
         );
     }
