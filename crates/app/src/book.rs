@@ -101,7 +101,8 @@ impl BookAppointment {
     ///    appointments starting in the slot and looks for one that
     ///    [matches the slot](Appointment::matches_slot). Found: that is the booking, returned with
     ///    [`Booked::recovered`] set. Not found: books again only if
-    ///    [`decide`](crate::retry::decide) allows it, after its wait.
+    ///    [`decide`](crate::retry::decide) allows it, after its wait, and the slot still passes
+    ///    [`BookingRules::check_timing`] then.
     ///
     /// The waits use `tokio::time::sleep`, so this runs on a Tokio runtime.
     ///
@@ -112,7 +113,8 @@ impl BookAppointment {
     /// - [`BookAppointmentError::OutcomeUnknown`] when the listing that should settle an unclear
     ///   failure fails too: the booking is never posted again then;
     /// - [`BookAppointmentError::Unavailable`] when the EHR failed and nothing was booked,
-    ///   including after the last attempt or a `Retry-After` over the policy's cap.
+    ///   including after the last attempt, a `Retry-After` over the policy's cap, or a wait
+    ///   after which the slot starts too soon to be booked.
     #[tracing::instrument(name = "leyr.app.book", skip_all)]
     pub async fn run(
         &self,
@@ -184,6 +186,19 @@ impl BookAppointment {
                         "the booking was not found; booking again after the wait"
                     );
                     tokio::time::sleep(wait).await;
+                    // The rules hold for every booking posted, not just the first: after the
+                    // wait the slot may start too soon (or have started).
+                    if self
+                        .rules
+                        .check_timing(&request.slot, self.clock.now())
+                        .is_err()
+                    {
+                        tracing::warn!(
+                            attempt,
+                            "the slot now starts too soon to be booked; giving up"
+                        );
+                        return Err(not_booked(error));
+                    }
                     attempt += 1;
                 }
                 Decision::GiveUp => {

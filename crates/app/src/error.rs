@@ -15,13 +15,13 @@ pub enum QueryError {
     #[error("the {0} was not found")]
     NotFound(Entity),
     /// The EHR refused the read, e.g. a patient id type it cannot look up.
-    #[error("the EHR refused the request")]
+    #[error("the EHR refused the query")]
     Rejected(#[source] Rejection),
     /// The time window could not be built.
     #[error("the time window is not valid")]
     InvalidWindow(#[source] TimeRangeError),
     /// The EHR failed or could not be reached; reads have already been retried by the adapter.
-    #[error("the EHR did not answer the request")]
+    #[error("the request to the EHR failed")]
     Unavailable(#[source] BackendError),
 }
 

@@ -93,7 +93,7 @@
 //! 4. not found: it books again only when [`retry::decide`] allows it (never after a server
 //!    failure) and attempts remain, after the EHR's `Retry-After` or Leyr's back-off of 1, 5,
 //!    15, 30 and 60 seconds: 6 attempts at most ([`RetryPolicy`]). A `Retry-After` over 60 s
-//!    stops at once;
+//!    stops at once, and so does a wait after which the slot would break the timing rules;
 //! 5. if the listing fails, the result is [`BookAppointmentError::OutcomeUnknown`] and nothing
 //!    is posted again.
 //!

@@ -2,15 +2,26 @@
 
 use clap::{Args, Parser, Subcommand};
 
+/// How times are read, for the help of every command that takes one.
+const TIMES: &str = "TIME is RFC 3339 with an offset (2026-11-25T08:00:00+01:00) or Stockholm \
+wall-clock time (2026-11-25T08:00, or 2026-11-25 for midnight). Times are shown in Stockholm.";
+
 /// Book care in Swedish EHRs through Leyr, TakeCare first.
 #[derive(Debug, Parser)]
-#[command(name = "leyr", version, about, long_about = None)]
+#[command(
+    name = "leyr",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 success, 1 refused by a rule or by Leyr, 2 usage, 3 Leyr or the \
+network unavailable (or the outcome of a write unknown)."
+)]
 pub(crate) struct Cli {
-    #[command(flatten)]
-    pub(crate) connection: Connection,
-    /// Print one JSON object per result instead of text for people.
+    /// Print each result as one JSON object on its own line (times in Stockholm) instead of text.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) connection: Connection,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -18,6 +29,7 @@ pub(crate) struct Cli {
 /// Where Leyr is and who is asking. The client secret is read from `LEYR_CLIENT_SECRET` only, so
 /// it never shows in a process list or a shell history.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Connection (LEYR_CLIENT_SECRET holds the secret)")]
 pub(crate) struct Connection {
     /// Leyr's base URL, e.g. `https://api.leyr.io`, or a running sandbox's URL.
     #[arg(long, env = "LEYR_BASE_URL", global = true)]
@@ -31,9 +43,10 @@ pub(crate) struct Connection {
     /// The care unit to work in.
     #[arg(long, env = "LEYR_CARE_UNIT", default_value = "10", global = true)]
     pub(crate) care_unit: String,
-    /// Give up on a request after this many seconds, retries included (default: 120).
-    #[arg(long, value_name = "SECONDS", global = true)]
-    pub(crate) timeout: Option<u64>,
+    /// Give up on a request after this many seconds, retries included.
+    #[arg(long, value_name = "SECONDS", global = true,
+        default_value_t = leyr_http::DEFAULT_DEADLINE.as_secs())]
+    pub(crate) timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -47,15 +60,19 @@ pub(crate) enum Command {
     /// List the care unit's bookable resources.
     Resources,
     /// List free timeslots.
+    #[command(after_help = TIMES)]
     Slots(SlotsArgs),
     /// Look up or register a patient.
     #[command(subcommand)]
     Patient(PatientCommand),
     /// Book a free timeslot for a patient.
+    #[command(after_help = TIMES)]
     Book(BookArgs),
-    /// List appointments.
+    /// List appointments, cancelled ones included.
+    #[command(after_help = TIMES)]
     Appointments(AppointmentsArgs),
-    /// Move an appointment to another free timeslot.
+    /// Move an appointment to another free timeslot of the same service.
+    #[command(after_help = TIMES)]
     Reschedule(RescheduleArgs),
     /// Cancel one or more appointments (all or nothing).
     Cancel(CancelArgs),
@@ -69,8 +86,6 @@ pub(crate) enum Command {
     Sandbox(leyr_sandbox::SandboxArgs),
 }
 
-/// Times are RFC 3339 with an offset (`2026-11-25T08:00:00+01:00`), or Stockholm wall-clock time
-/// (`2026-11-25T08:00`, `2026-11-25` for midnight).
 #[derive(Debug, Args)]
 pub(crate) struct SlotsArgs {
     /// Only this resource's slots.
@@ -80,10 +95,10 @@ pub(crate) struct SlotsArgs {
     #[arg(long)]
     pub(crate) service: Option<String>,
     /// Slots starting at or after this time (default: now).
-    #[arg(long)]
+    #[arg(long, value_name = "TIME")]
     pub(crate) from: Option<String>,
     /// Slots starting before this time (default: 30 days after `--from`).
-    #[arg(long)]
+    #[arg(long, value_name = "TIME")]
     pub(crate) to: Option<String>,
 }
 
@@ -126,7 +141,7 @@ pub(crate) struct BookArgs {
     #[arg(long)]
     pub(crate) service: String,
     /// When the free slot starts.
-    #[arg(long)]
+    #[arg(long, value_name = "TIME")]
     pub(crate) start: String,
     /// A comment for the EHR (at most 500 characters).
     #[arg(long)]
@@ -142,10 +157,10 @@ pub(crate) struct AppointmentsArgs {
     #[arg(long)]
     pub(crate) resource: Option<String>,
     /// Only those starting at or after this time.
-    #[arg(long)]
+    #[arg(long, value_name = "TIME")]
     pub(crate) from: Option<String>,
     /// Only those starting before this time.
-    #[arg(long)]
+    #[arg(long, value_name = "TIME")]
     pub(crate) to: Option<String>,
 }
 
@@ -157,7 +172,7 @@ pub(crate) struct RescheduleArgs {
     #[arg(long)]
     pub(crate) patient: String,
     /// When the new free slot starts.
-    #[arg(long)]
+    #[arg(long, value_name = "TIME")]
     pub(crate) start: String,
     /// Move to this resource (default: keep the resource).
     #[arg(long)]

@@ -18,7 +18,7 @@ use crate::cli::{
 };
 use crate::failure::{Failure, IntoFailure};
 use crate::input;
-use crate::output::{self, APPOINTMENT_HEADERS, Printer};
+use crate::output::{self, Printer};
 
 /// A command's context: the use cases, the care unit and the printer.
 pub(crate) struct Context {
@@ -49,18 +49,12 @@ impl Context {
             .care_units()
             .await
             .map_err(|e| e.into_failure("could not list care units"))?;
-        let rows: Vec<Vec<String>> = units
-            .iter()
-            .map(|unit| vec![unit.id.to_string(), unit.name.clone().unwrap_or_default()])
-            .collect();
-        let value = json!(
-            units
-                .iter()
-                .map(|unit| json!({"id": unit.id.as_str(), "name": unit.name}))
-                .collect::<Vec<_>>()
+        self.printer.list(
+            &output::ID_NAME_HEADERS,
+            &units,
+            output::care_unit_row,
+            output::care_unit_json,
         );
-        self.printer
-            .emit(&output::table(&["ID", "NAME"], &rows), &value);
         Ok(())
     }
 
@@ -70,24 +64,12 @@ impl Context {
             .services(&self.care_unit)
             .await
             .map_err(|e| e.into_failure("could not list services"))?;
-        let rows: Vec<Vec<String>> = services
-            .iter()
-            .map(|service| {
-                vec![
-                    service.id.to_string(),
-                    service.name.clone().unwrap_or_default(),
-                    service
-                        .duration
-                        .map_or_else(String::new, |d| format!("{} min", d.num_minutes())),
-                ]
-            })
-            .collect();
-        let value = json!(services
-            .iter()
-            .map(|s| json!({"id": s.id.as_str(), "name": s.name, "duration_minutes": s.duration.map(|d| d.num_minutes())}))
-            .collect::<Vec<_>>());
-        self.printer
-            .emit(&output::table(&["ID", "NAME", "LENGTH"], &rows), &value);
+        self.printer.list(
+            &output::SERVICE_HEADERS,
+            &services,
+            output::service_row,
+            output::service_json,
+        );
         Ok(())
     }
 
@@ -97,18 +79,12 @@ impl Context {
             .resources(&self.care_unit)
             .await
             .map_err(|e| e.into_failure("could not list resources"))?;
-        let rows: Vec<Vec<String>> = resources
-            .iter()
-            .map(|r| vec![r.id.to_string(), r.name.clone().unwrap_or_default()])
-            .collect();
-        let value = json!(
-            resources
-                .iter()
-                .map(|r| json!({"id": r.id.as_str(), "name": r.name}))
-                .collect::<Vec<_>>()
+        self.printer.list(
+            &output::ID_NAME_HEADERS,
+            &resources,
+            output::resource_row,
+            output::resource_json,
         );
-        self.printer
-            .emit(&output::table(&["ID", "NAME"], &rows), &value);
         Ok(())
     }
 
@@ -148,20 +124,11 @@ impl Context {
             .find_timeslots(&self.care_unit, &filter)
             .await
             .map_err(|e| e.into_failure("could not list timeslots"))?;
-        let rows: Vec<Vec<String>> = slots
-            .iter()
-            .map(|slot| {
-                vec![
-                    output::span(&slot.start(), &slot.end()),
-                    slot.resource_id().to_string(),
-                    slot.healthcare_service_id().to_string(),
-                ]
-            })
-            .collect();
-        let value = json!(slots.iter().map(output::slot_json).collect::<Vec<_>>());
-        self.printer.emit(
-            &output::table(&["WHEN (STOCKHOLM)", "RESOURCE", "SERVICE"], &rows),
-            &value,
+        self.printer.list(
+            &output::SLOT_HEADERS,
+            &slots,
+            output::slot_row,
+            output::slot_json,
         );
         Ok(())
     }
@@ -298,6 +265,21 @@ impl Context {
     }
 
     pub(crate) async fn appointments(&self, args: &AppointmentsArgs) -> Result<(), Failure> {
+        let start = args
+            .from
+            .as_deref()
+            .map(|text| input::time(text, "from"))
+            .transpose()?;
+        let end = args
+            .to
+            .as_deref()
+            .map(|text| input::time(text, "to"))
+            .transpose()?;
+        if let (Some(start), Some(end)) = (start, end)
+            && end <= start
+        {
+            return Err(Failure::usage("--to must be after --from"));
+        }
         let query = AppointmentQuery {
             patient: args.patient.as_deref().map(input::patient).transpose()?,
             resource_id: args
@@ -305,31 +287,20 @@ impl Context {
                 .as_deref()
                 .map(|text| id(text, "resource id"))
                 .transpose()?,
-            start: args
-                .from
-                .as_deref()
-                .map(|text| input::time(text, "from"))
-                .transpose()?,
-            end: args
-                .to
-                .as_deref()
-                .map(|text| input::time(text, "to"))
-                .transpose()?,
+            start,
+            end,
         };
         let appointments = self
             .booking
             .list_appointments(&self.care_unit, &query)
             .await
             .map_err(|e| e.into_failure("could not list appointments"))?;
-        let rows: Vec<Vec<String>> = appointments.iter().map(output::appointment_row).collect();
-        let value = json!(
-            appointments
-                .iter()
-                .map(output::appointment_json)
-                .collect::<Vec<_>>()
+        self.printer.list(
+            &output::APPOINTMENT_HEADERS,
+            &appointments,
+            output::appointment_row,
+            output::appointment_json,
         );
-        self.printer
-            .emit(&output::table(&APPOINTMENT_HEADERS, &rows), &value);
         Ok(())
     }
 
@@ -404,7 +375,7 @@ impl Context {
         };
         for appointment in &cancelled {
             let text = format!(
-                "{} {} ({})",
+                "Cancelled {} {} ({})",
                 appointment.id(),
                 output::span(&appointment.start(), &appointment.end()),
                 appointment.status()
@@ -424,32 +395,12 @@ impl Context {
                     .read_notes(&self.care_unit, &patient)
                     .await
                     .map_err(|e| e.into_failure("could not read the notes"))?;
-                for note in &notes {
-                    let title = note
-                        .title
-                        .as_ref()
-                        .map_or("(untitled)", |title| title.as_str());
-                    let author = note
-                        .author
-                        .as_ref()
-                        .map_or("unknown", |author| author.as_str());
-                    let text = format!(
-                        "{}  {}  by {}  {}",
-                        output::when(&note.created_at),
-                        note.id,
-                        author,
-                        title
-                    );
-                    let value = json!({
-                        "id": note.id.as_str(), "created_at": note.created_at.to_rfc3339(),
-                        "template_id": note.template.as_ref().map(|t| t.as_str()), "title": note.title.as_ref().map(|t| t.as_str()),
-                        "created_by_id": note.author.as_ref().map(|a| a.as_str()), "text": note.text.as_ref().map(|t| t.as_str()),
-                    });
-                    self.printer.emit(&text, &value);
-                }
-                if notes.is_empty() && !self.printer.is_json() {
-                    self.printer.emit("(no notes)", &json!(null));
-                }
+                self.printer.list(
+                    &output::NOTE_HEADERS,
+                    &notes,
+                    output::note_row,
+                    output::note_json,
+                );
             }
             NotesCommand::Add {
                 patient,
@@ -475,7 +426,7 @@ impl Context {
                 );
                 self.printer.emit(
                     &line,
-                    &json!({"id": note.id.as_str(), "created_at": note.created_at.to_rfc3339()}),
+                    &json!({"id": note.id.as_str(), "created_at": output::time_json(&note.created_at)}),
                 );
             }
         }

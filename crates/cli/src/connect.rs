@@ -21,21 +21,20 @@ pub(crate) fn booking(
     client_secret: SecretString,
     connection: &Connection,
 ) -> Result<Booking, Failure> {
-    let mut builder = LeyrClient::builder()
+    let client = LeyrClient::builder()
         .base_url(base_url)
         .client_id(client_id)
         .client_secret(client_secret)
-        .emr(connection.emr.as_str());
-    if let Some(seconds) = connection.timeout {
-        builder = builder.deadline(Duration::from_secs(seconds));
-    }
-    let client = builder.build().map_err(|error| {
-        Failure::from_error(
-            "cannot configure the Leyr client",
-            &error,
-            crate::failure::USAGE,
-        )
-    })?;
+        .emr(connection.emr.as_str())
+        .deadline(Duration::from_secs(connection.timeout))
+        .build()
+        .map_err(|error| {
+            Failure::from_error(
+                "cannot configure the Leyr client",
+                &error,
+                crate::failure::USAGE,
+            )
+        })?;
     Ok(Booking::new(Ports::from_adapter(
         Arc::new(client),
         Arc::new(SystemClock),

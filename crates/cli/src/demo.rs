@@ -417,7 +417,7 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
             resource,
             output::when(&note.created_at)
         ),
-        json!({"id": note.id.as_str(), "created_at": note.created_at.to_rfc3339()}),
+        json!({"id": note.id.as_str(), "created_at": output::time_json(&note.created_at)}),
     );
     let notes = booking
         .read_notes(&care_unit, &test_patient)

@@ -1,7 +1,7 @@
 //! How a command fails: one line without patient data, and an exit code.
 //!
 //! Exit codes: 0 success, 1 refused by a rule or by Leyr (slot taken, not found, invalid),
-//! 2 usage, 3 Leyr or the network unavailable.
+//! 2 usage, 3 Leyr or the network unavailable, or a write whose outcome is unknown.
 
 use std::error::Error;
 use std::fmt;
@@ -65,68 +65,69 @@ impl fmt::Display for Failure {
     }
 }
 
-fn backend_code(error: &BackendError) -> u8 {
-    match error.kind() {
-        BackendErrorKind::Unauthorized | BackendErrorKind::Client => REFUSED,
-        _ => UNAVAILABLE,
+/// What a use case's error means for the exit code.
+pub(crate) enum Outcome<'a> {
+    /// A rule, a refusal or something not found: [`REFUSED`].
+    Refused,
+    /// The EHR failed: [`REFUSED`] when it refused the credentials or the request, else
+    /// [`UNAVAILABLE`].
+    Failed(&'a BackendError),
+    /// A write may or may not have happened: [`UNAVAILABLE`].
+    Unknown,
+}
+
+impl Outcome<'_> {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Self::Refused => REFUSED,
+            Self::Failed(backend) => match backend.kind() {
+                BackendErrorKind::Unauthorized | BackendErrorKind::Client => REFUSED,
+                _ => UNAVAILABLE,
+            },
+            Self::Unknown => UNAVAILABLE,
+        }
     }
 }
 
 /// Turns a use case's error into a [`Failure`] with the right exit code.
-pub(crate) trait IntoFailure {
-    fn into_failure(self, context: &str) -> Failure;
+pub(crate) trait IntoFailure: Error + Sized + 'static {
+    /// What the error means for the exit code.
+    fn outcome(&self) -> Outcome<'_>;
+
+    /// `context`, then the error's chain, with the exit code of [`IntoFailure::outcome`].
+    fn into_failure(self, context: &str) -> Failure {
+        let code = self.outcome().exit_code();
+        Failure::from_error(context, &self, code)
+    }
 }
 
 impl IntoFailure for QueryError {
-    fn into_failure(self, context: &str) -> Failure {
-        let code = match &self {
-            QueryError::Unavailable(backend) => backend_code(backend),
-            _ => REFUSED,
-        };
-        Failure::from_error(context, &self, code)
+    fn outcome(&self) -> Outcome<'_> {
+        match self {
+            Self::Unavailable(backend) => Outcome::Failed(backend),
+            _ => Outcome::Refused,
+        }
     }
 }
 
-impl IntoFailure for BookAppointmentError {
-    fn into_failure(self, context: &str) -> Failure {
-        let code = match &self {
-            BookAppointmentError::Unavailable(backend) => backend_code(backend),
-            BookAppointmentError::OutcomeUnknown(_) => UNAVAILABLE,
-            _ => REFUSED,
-        };
-        Failure::from_error(context, &self, code)
-    }
+/// The use cases that write: each error has `Unavailable(BackendError)` and `OutcomeUnknown`.
+macro_rules! write_outcomes {
+    ($($error:ty),*) => {$(
+        impl IntoFailure for $error {
+            fn outcome(&self) -> Outcome<'_> {
+                match self {
+                    Self::Unavailable(backend) => Outcome::Failed(backend),
+                    Self::OutcomeUnknown(_) => Outcome::Unknown,
+                    _ => Outcome::Refused,
+                }
+            }
+        }
+    )*};
 }
 
-impl IntoFailure for ChangeAppointmentError {
-    fn into_failure(self, context: &str) -> Failure {
-        let code = match &self {
-            ChangeAppointmentError::Unavailable(backend) => backend_code(backend),
-            ChangeAppointmentError::OutcomeUnknown(_) => UNAVAILABLE,
-            _ => REFUSED,
-        };
-        Failure::from_error(context, &self, code)
-    }
-}
-
-impl IntoFailure for RegisterPatientError {
-    fn into_failure(self, context: &str) -> Failure {
-        let code = match &self {
-            RegisterPatientError::Unavailable(backend) => backend_code(backend),
-            RegisterPatientError::OutcomeUnknown(_) => UNAVAILABLE,
-            _ => REFUSED,
-        };
-        Failure::from_error(context, &self, code)
-    }
-}
-
-impl IntoFailure for WriteRecordError {
-    fn into_failure(self, context: &str) -> Failure {
-        let code = match &self {
-            WriteRecordError::Unavailable(backend) => backend_code(backend),
-            WriteRecordError::OutcomeUnknown(_) => UNAVAILABLE,
-            _ => REFUSED,
-        };
-        Failure::from_error(context, &self, code)
-    }
-}
+write_outcomes!(
+    BookAppointmentError,
+    ChangeAppointmentError,
+    RegisterPatientError,
+    WriteRecordError
+);

@@ -10,7 +10,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use leyr_domain::ports::Clock as _;
 use leyr_domain::time::in_stockholm;
 use tracing_subscriber::EnvFilter;
@@ -29,7 +30,7 @@ use failure::Failure;
 use output::Printer;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -64,6 +65,25 @@ fn main() -> ExitCode {
             failure.exit_code()
         }
     }
+}
+
+/// The command line, read. `leyr sandbox --client-id` shares its name with the global
+/// `--client-id`, which `LEYR_CLIENT_ID` fills in for the commands that talk to Leyr; the sandbox
+/// takes its own from the command line only, so that variable never restricts who may connect.
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = Cli::command().try_get_matches()?;
+    let mut cli =
+        Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut Cli::command()))?;
+    if let Command::Sandbox(args) = &mut cli.command {
+        let typed = matches
+            .subcommand_matches("sandbox")
+            .and_then(|sandbox| sandbox.value_source("client_id"))
+            == Some(ValueSource::CommandLine);
+        if !typed {
+            args.client_id = None;
+        }
+    }
+    Ok(cli)
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {

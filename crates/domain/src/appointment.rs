@@ -318,14 +318,17 @@ impl Appointment {
     /// prefix.
     #[must_use]
     pub fn matches_slot(&self, slot: &Timeslot) -> bool {
-        let strip = |id: &str| id.strip_prefix("emr_id:").unwrap_or(id).to_owned();
+        fn strip(id: &ResourceId) -> &str {
+            let id = id.as_str();
+            id.strip_prefix("emr_id:").unwrap_or(id)
+        }
         self.status != AppointmentStatus::Cancelled
             && self.start == slot.start()
             && self.end == slot.end()
             && self
                 .resource_id
                 .as_ref()
-                .is_some_and(|id| strip(id.as_str()) == strip(slot.resource_id().as_str()))
+                .is_some_and(|id| strip(id) == strip(slot.resource_id()))
             && self.healthcare_service_id.as_ref() == Some(slot.healthcare_service_id())
     }
 

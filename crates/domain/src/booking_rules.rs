@@ -49,9 +49,10 @@ pub enum RuleViolation {
 /// The limits a care unit applies to bookings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BookingRules {
-    /// How long before its start a slot may still be booked.
+    /// How long before its start a slot may still be booked; a slot that has started never may.
     pub min_lead_time: TimeDelta,
-    /// How far ahead a slot may be booked; `None` for no limit.
+    /// How far ahead a slot may be booked (its start at most this long after now); `None` for
+    /// no limit.
     pub horizon: Option<TimeDelta>,
     /// The longest comment, in characters.
     pub max_comment_chars: usize,
@@ -69,7 +70,8 @@ impl Default for BookingRules {
 }
 
 impl BookingRules {
-    /// The slot starts after `now` plus the lead time, and within the horizon.
+    /// The slot starts after `now`, no sooner than `now` plus the lead time and no later than
+    /// `now` plus the horizon: a slot exactly at either bound may be booked.
     ///
     /// # Errors
     /// [`RuleViolation::TooShortNotice`] or [`RuleViolation::BeyondHorizon`].

@@ -4,8 +4,9 @@
 //! chooses the adapter at run time. Each method's documentation is the contract every adapter
 //! keeps; `leyr-contract` checks it against every adapter.
 //!
-//! Every method is scoped to a care unit, as Leyr's paths are. An unknown care unit gives
-//! `NotFound(Entity::CareUnit)`.
+//! Every method but [`CareUnitCatalog::list_care_units`] is scoped to a care unit, as Leyr's paths
+//! are. An unknown care unit gives `NotFound(Entity::CareUnit)`. A patient id of a type the EHR
+//! cannot look up gives `Rejected` wherever a method takes a [`PatientRef`].
 //!
 //! Failures every method may return, whatever the port:
 //! - `Backend` with [`BackendErrorKind::Unauthorized`](crate::error::BackendErrorKind) when the
@@ -229,7 +230,7 @@ pub trait AppointmentBook: Send + Sync {
     ///
     /// # Errors
     /// - `SlotTaken` when the slot is not free (taken, or never offered), never a generic error;
-    /// - `NotFound` for an unknown care unit or patient;
+    /// - `NotFound` for an unknown care unit, patient, resource or healthcare service;
     /// - `OutcomeUnknown` when the request may have reached the EHR but no answer came back.
     ///   The adapter never re-sends the booking: list the patient's appointments to find out;
     /// - `Rejected`, `Backend`.
@@ -242,7 +243,8 @@ pub trait AppointmentBook: Send + Sync {
     /// The appointments matching `query`, in every status, cancelled included, ordered by start.
     ///
     /// # Errors
-    /// `NotFound` for an unknown care unit, patient or resource; `Backend`.
+    /// `NotFound` for an unknown care unit, patient or resource; `Rejected` when the EHR refuses
+    /// the query (e.g. a window whose end is not after its start); `Backend`.
     async fn list_appointments(
         &self,
         care_unit: &CareUnitId,
@@ -252,8 +254,10 @@ pub trait AppointmentBook: Send + Sync {
     /// Moves a booked appointment to `request.slot`, freeing its old slot.
     ///
     /// # Errors
-    /// `NotFound(Entity::Appointment)`; `SlotTaken` when the new slot is not free; `Forbidden`
-    /// or `Rejected` when the appointment is not booked; `OutcomeUnknown`; `Backend`.
+    /// `NotFound(Entity::Appointment)`, or `NotFound(Entity::Resource)` for an unknown new
+    /// resource; `SlotTaken` when the new slot is not free; `Forbidden` or `Rejected` when the
+    /// appointment is not booked (`Rejected` also for a comment the EHR refuses);
+    /// `OutcomeUnknown`; `Backend`.
     async fn reschedule(
         &self,
         care_unit: &CareUnitId,

@@ -20,14 +20,17 @@ pub fn format_stockholm<Z: TimeZone>(instant: &DateTime<Z>) -> String {
     format_rfc3339(&in_stockholm(instant))
 }
 
-/// `instant` as RFC 3339 with its own offset, whole seconds unless it has a fraction, and never `Z`.
+/// `instant` as RFC 3339 with its own offset, whole seconds unless it has a fraction, and never `Z`:
+/// the text `chrono` writes with `SecondsFormat::AutoSi`. An offset with seconds (only local mean
+/// times before 1900 have one) is rounded to the minute, as `chrono` does.
 #[must_use]
 pub fn format_rfc3339(instant: &DateTime<FixedOffset>) -> String {
     Rfc3339::new(instant).as_str().to_owned()
 }
 
 /// An instant written as RFC 3339, held inline without a heap allocation: listing a month of
-/// timeslots formats thousands of these per request. Same text as [`format_rfc3339`].
+/// timeslots formats thousands of these per request. Same text as `chrono`'s
+/// `to_rfc3339_opts(SecondsFormat::AutoSi, false)`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Rfc3339 {
     bytes: [u8; Self::CAPACITY],
@@ -43,7 +46,10 @@ impl Rfc3339 {
     pub fn new(instant: &DateTime<FixedOffset>) -> Self {
         let local = instant.naive_local();
         let year = local.year();
-        if local.nanosecond() != 0 || !(0..=9999).contains(&year) {
+        let offset = instant.offset().local_minus_utc();
+        // The fast path writes whole seconds, four-digit years and whole-minute offsets; chrono
+        // writes everything else (and rounds an offset's seconds to the minute).
+        if local.nanosecond() != 0 || !(0..=9999).contains(&year) || offset % 60 != 0 {
             let text = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
             let mut bytes = [0_u8; Self::CAPACITY];
             let len = text.len().min(Self::CAPACITY);
@@ -53,7 +59,6 @@ impl Rfc3339 {
                 len: len as u8,
             };
         }
-        let offset = instant.offset().local_minus_utc();
         let (sign, offset) = if offset < 0 {
             (b'-', -offset)
         } else {
@@ -147,6 +152,26 @@ mod tests {
                 let expected = local.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
                 assert_eq!(format_rfc3339(&local), expected);
             }
+        }
+    }
+
+    #[test]
+    fn an_offset_with_seconds_is_rounded_as_chrono_rounds_it() {
+        // Stockholm's local mean time until 1879 was +01:12:12; +01:00:45 and -00:00:30 round
+        // away from the minute the fast path would truncate to.
+        for offset in [
+            3600 + 12 * 60 + 12,
+            3600 + 45,
+            -30,
+            59,
+            -(5 * 3600 + 29 * 60 + 31),
+        ] {
+            let local = Utc
+                .with_ymd_and_hms(1870, 6, 1, 12, 0, 0)
+                .unwrap()
+                .with_timezone(&FixedOffset::east_opt(offset).unwrap());
+            let expected = local.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+            assert_eq!(format_rfc3339(&local), expected, "offset {offset} s");
         }
     }
 

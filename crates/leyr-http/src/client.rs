@@ -18,7 +18,8 @@ use url::Url;
 
 use crate::error::{BodyTooLarge, CallError, JsonError, LeyrError, LeyrErrorKind, UnusableId};
 use crate::retry::{
-    CallKind, Decision, Failure, RetryPolicy, decide, parse_http_date, parse_retry_after,
+    CallKind, Decision, Failure, RetryPolicy, decide, delta_seconds, parse_http_date,
+    parse_retry_after,
 };
 use crate::wire::{Problem, encode_segment};
 
@@ -310,7 +311,6 @@ impl LeyrClientBuilder {
         Ok(LeyrClient {
             inner: Arc::new(Inner {
                 http,
-                base_path: base_url.path().trim_end_matches('/').to_owned(),
                 base_url,
                 emr: self.emr,
                 care_unit: self.care_unit,
@@ -360,8 +360,6 @@ pub struct LeyrClient {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
-    /// The base URL's path without its trailing `/`; every path starts with it.
-    base_path: String,
     emr: String,
     care_unit: Option<CareUnitId>,
     client_id: String,
@@ -492,7 +490,8 @@ impl LeyrClient {
     ) -> Result<Url, CallError> {
         let inner = &self.inner;
         let mut path = String::with_capacity(128);
-        path.push_str(&inner.base_path);
+        // The base URL's own path is kept as a prefix, without its trailing `/`.
+        path.push_str(inner.base_url.path().trim_end_matches('/'));
         let prefix = ["api", "emrs", inner.emr.as_str()];
         let scope = care_unit.map(|care_unit| ["care-units", care_unit.as_str()]);
         for segment in prefix.iter().chain(scope.iter().flatten()).chain(segments) {
@@ -625,7 +624,17 @@ impl LeyrClient {
         tracing::Span::current().record("status", status);
 
         if response.status().is_success() {
-            return match read_body(&mut response, inner.max_response_bytes).await {
+            let limit = inner.max_response_bytes;
+            // An answer announced as too large is refused without reading any of it.
+            let announced_too_large = response.content_length().is_some_and(|length| {
+                usize::try_from(length).map_or(true, |length| length > limit)
+            });
+            let body = if announced_too_large {
+                Ok(Body::TooLarge(Vec::new()))
+            } else {
+                read_body(&mut response, limit).await
+            };
+            return match body {
                 Ok(Body::Complete(body)) => Ok(Answer {
                     status,
                     body,
@@ -634,9 +643,7 @@ impl LeyrClient {
                 Ok(Body::TooLarge(_)) => Err(AttemptError::Invalid(invalid_answer(
                     call.kind,
                     status,
-                    BodyTooLarge {
-                        limit: inner.max_response_bytes,
-                    },
+                    BodyTooLarge { limit },
                 ))),
                 Err(error) => Err(transport_failure(error)),
             };
@@ -687,8 +694,8 @@ fn transport_failure(error: reqwest::Error) -> AttemptError {
 
 /// The wait the answer's `Retry-After` asks for. An HTTP date is measured from the answer's own
 /// `Date` header, so the two clocks involved are the server's; without a `Date` an HTTP date
-/// cannot be measured and Leyr's back-off schedule applies (C36). The client never reads the
-/// wall clock.
+/// cannot be measured and Leyr's back-off schedule applies (C36, ADR 0007). The client never
+/// reads the wall clock.
 fn retry_after(response: &Response) -> Option<Duration> {
     let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
     let now = response
@@ -698,27 +705,17 @@ fn retry_after(response: &Response) -> Option<Duration> {
         .and_then(parse_http_date);
     match now {
         Some(now) => parse_retry_after(value, now),
-        None => {
-            let seconds = value.trim();
-            let is_delta = !seconds.is_empty() && seconds.bytes().all(|byte| byte.is_ascii_digit());
-            is_delta.then(|| {
-                seconds
-                    .parse::<u64>()
-                    .map_or(Duration::MAX, Duration::from_secs)
-            })
-        }
+        None => delta_seconds(value),
     }
 }
 
-/// Reads the body chunk by chunk, stopping at `limit` bytes: a huge answer is never buffered.
+/// Reads the body chunk by chunk, stopping at `limit` bytes: a huge answer is never buffered,
+/// and a too large one keeps its first `limit` bytes.
 async fn read_body(response: &mut Response, limit: usize) -> Result<Body, reqwest::Error> {
     let announced = response
         .content_length()
         .and_then(|length| usize::try_from(length).ok());
-    if announced.is_some_and(|length| length > limit) {
-        return Ok(Body::TooLarge(Vec::new()));
-    }
-    let mut body = Vec::with_capacity(announced.unwrap_or(0));
+    let mut body = Vec::with_capacity(announced.unwrap_or(0).min(limit));
     while let Some(chunk) = response.chunk().await? {
         if body.len() + chunk.len() > limit {
             let room = limit - body.len();

@@ -190,8 +190,9 @@
 //!   `/api/emrs/{emr}/care-units/{care_unit_id}/patients/{patient_id}`), the HTTP `status` and
 //!   the `attempt`; never a URL, query string or id value (C3);
 //! - transport errors are stripped of their URL before they become a `source()`;
-//! - `Debug` of the wire types that may carry patient data prints only their type name, and
-//!   `Debug` of [`LeyrClient`] shows the client id but never the secret.
+//! - `Debug` of the wire types that may carry patient data prints only their type name (of a
+//!   problem document, only its codes, paths and `instance`), and `Debug` of [`LeyrClient`]
+//!   shows the client id but never the secret.
 //!
 //! [`CareUnitCatalog`]: leyr_domain::ports::CareUnitCatalog
 //! [`PatientDirectory`]: leyr_domain::ports::PatientDirectory

@@ -3,7 +3,7 @@
 //! `leyr-http` maps responses to domain values and domain requests to bodies; `leyr-sandbox`
 //! maps the other way with the same functions, so both sides agree by construction.
 
-use chrono::{DateTime, FixedOffset, TimeDelta};
+use chrono::{DateTime, FixedOffset, SubsecRound as _, TimeDelta};
 use leyr_domain::appointment::{
     Appointment, AppointmentBatch, AppointmentParts, AppointmentStatus, BookingRequest, Comment,
     ConfirmationCode, RescheduleRequest,
@@ -58,9 +58,10 @@ pub fn parse_time(text: &str, field: &'static str) -> Result<DateTime<FixedOffse
 }
 
 /// Formats a datetime as the wire expects: RFC 3339, whole seconds, Stockholm offset (C34, C35).
+/// A fraction of a second (e.g. from `Utc::now()`) is dropped.
 #[must_use]
 pub fn format_time(instant: &DateTime<FixedOffset>) -> String {
-    format_stockholm(instant)
+    format_stockholm(&instant.trunc_subsecs(0))
 }
 
 macro_rules! parse_id {
@@ -514,5 +515,7 @@ mod tests {
     fn stockholm_times_are_whole_seconds_with_offset() {
         let instant = parse_time("2024-07-01T06:00:00Z", "start").unwrap();
         assert_eq!(format_time(&instant), "2024-07-01T08:00:00+02:00");
+        let fractional = parse_time("2024-07-01T06:00:00.999999999Z", "start").unwrap();
+        assert_eq!(format_time(&fractional), "2024-07-01T08:00:00+02:00");
     }
 }

@@ -22,7 +22,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::wire::ProblemCode;
 
@@ -249,28 +249,40 @@ pub fn decide(call: CallKind, failure: &Failure, attempt: u32, policy: &RetryPol
     }
 }
 
-/// The wait a `Retry-After` value asks for: delta-seconds, or an HTTP date (IMF-fixdate, e.g.
-/// `Sun, 06 Nov 1994 08:49:37 GMT`) measured from `now`. A date in the past asks for no wait.
-/// `None` when the value is neither.
+/// The wait a `Retry-After` value asks for: delta-seconds, or an HTTP date measured from `now`.
+/// A date in the past asks for no wait. `None` when the value is neither.
 #[must_use]
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
-    let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
-        return Some(
-            value
-                .parse::<u64>()
-                .map_or(Duration::MAX, Duration::from_secs),
-        );
-    }
-    let date = parse_http_date(value)?;
-    Some((date - now).to_std().unwrap_or(Duration::ZERO))
+    delta_seconds(value).or_else(|| {
+        let date = parse_http_date(value)?;
+        Some((date - now).to_std().unwrap_or(Duration::ZERO))
+    })
 }
 
-/// An HTTP date in IMF-fixdate form (RFC 9110 §5.6.7).
+/// A `Retry-After` in delta-seconds, which needs no clock. A number too large for a `Duration`
+/// asks for the longest wait.
+pub(crate) fn delta_seconds(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    let is_delta = !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit());
+    is_delta.then(|| {
+        value
+            .parse::<u64>()
+            .map_or(Duration::MAX, Duration::from_secs)
+    })
+}
+
+/// An HTTP date (RFC 9110 §5.6.7): IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), or one of the
+/// obsolete forms every recipient must still accept, RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`)
+/// and asctime (`Sun Nov  6 08:49:37 1994`).
 pub(crate) fn parse_http_date(value: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc2822(value.trim())
+    let value = value.trim();
+    if let Ok(date) = DateTime::parse_from_rfc2822(value) {
+        return Some(date.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(value, "%A, %d-%b-%y %H:%M:%S GMT")
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y"))
         .ok()
-        .map(|date| date.with_timezone(&Utc))
+        .map(|naive| naive.and_utc())
 }
 
 #[cfg(test)]
@@ -291,6 +303,19 @@ mod tests {
         );
         assert_eq!(
             parse_retry_after("Mon, 25 Mar 2024 12:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        // RFC 9110 §5.6.7: the two obsolete forms must be accepted too.
+        assert_eq!(
+            parse_retry_after("Monday, 25-Mar-24 13:00:30 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Mon Mar 25 13:00:45 2024", now),
+            Some(Duration::from_secs(45))
+        );
+        assert_eq!(
+            parse_retry_after("Mon Mar  4 13:00:00 2024", now),
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);

@@ -564,8 +564,9 @@ impl From<ErrorCode> for String {
     }
 }
 
-/// One entry of a problem's `errors` array (§4.1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One entry of a problem's `errors` array (§4.1). `Debug` shows `error_code` and `path`, never
+/// `details` or `emr_error`, which may echo patient data from the EHR.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProblemEntry {
     /// A human-readable description. May echo EHR text: never shown in `Display`.
     #[serde(default)]
@@ -581,8 +582,9 @@ pub struct ProblemEntry {
     pub path: serde_json::Value,
 }
 
-/// Leyr's problem-details error body (§4.1). Every field is optional (C29).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Leyr's problem-details error body (§4.1). Every field is optional (C29). `Debug` leaves out
+/// `detail`, which may pass on the EHR's own message and with it patient data.
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Problem {
     /// Leyr's code, e.g. `BAD_REQUEST`.
     #[serde(default)]
@@ -611,6 +613,28 @@ fn entries_or_null<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Vec<ProblemEntry>, D::Error> {
     Ok(Option::<Vec<ProblemEntry>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+impl fmt::Debug for ProblemEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProblemEntry")
+            .field("error_code", &self.error_code)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Problem")
+            .field("code", &self.code)
+            .field("kind", &self.kind)
+            .field("title", &self.title)
+            .field("status", &self.status)
+            .field("instance", &self.instance)
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Problem {
@@ -693,7 +717,9 @@ pub mod typed_id {
         text.strip_prefix("emr_id:").unwrap_or(text)
     }
 
-    /// `text` with every typed id value masked for logs (C3): `se_personal_number:19711002****`.
+    /// One typed id masked for logs (C3): its type and the first 8 characters of its value,
+    /// `se_personal_number:19711002****`; a bare value is masked whole. It takes one id, not a
+    /// path or query holding ids: this client logs route templates, never paths.
     #[must_use]
     pub fn mask(text: &str) -> String {
         match text.split_once(':') {

@@ -1,7 +1,8 @@
 //! Fault injection over HTTP (contract C31): scripted per request, or at seeded rates.
 //!
-//! Faults apply to requests that passed authentication (C4), before routing. A scripted fault
-//! is used by exactly one request; scripted faults run before the rates are consulted.
+//! Faults apply to requests that passed authentication (C4), whatever their route (unknown
+//! routes and methods included), before any check of the handler. A scripted fault is used by
+//! exactly one request; scripted faults run before the rates are consulted.
 
 use std::collections::VecDeque;
 use std::fmt;

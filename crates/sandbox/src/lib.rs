@@ -87,7 +87,10 @@
 //! Datetimes are written `YYYY-MM-DDTHH:MM:SS±HH:MM` in Stockholm time, compared as instants,
 //! and must carry an offset on input (C35); "now" comes from the injected clock. A booked
 //! appointment whose end has passed is reported `completed` (C20); responses carry unprefixed
-//! ids (C21). Unknown request fields and query parameters are ignored (C12).
+//! ids (C21). Unknown request fields and query parameters are ignored (C12); a repeated query
+//! parameter counts once, with its first value. Path segments and query values are
+//! percent-decoded once (C9); bytes that are not UTF-8 once decoded read as U+FFFD, so such a
+//! segment names an unknown id rather than breaking the request.
 //!
 //! # Errors
 //!
@@ -97,9 +100,13 @@
 //! `["body","ids",3]`: a request with five bad fields gets five entries. Checks run in this
 //! order, each stopping the request: authentication (401, C4, unknown routes included), route
 //! (404 `NOT_FOUND`, 405 `METHOD_NOT_ALLOWED`), `{emr}` (`NOT_SUPPORTED` unless `takecare`),
-//! care unit (`INVALID_CARE_UNIT_ID`), ids in the path, then the body. Bad input never causes a
-//! 5xx; 5xx answers come only from fault injection or from the adapter's own failures (503 when
-//! unavailable, 504 `UNKNOWN_ERROR` when a write's outcome is unknown).
+//! care unit (`INVALID_CARE_UNIT_ID`), ids in the path, then the body. The query of a list, and
+//! the body of a booking or a reschedule, report unknown ids (`INVALID_PATIENT_ID`, ...)
+//! together with their other problems (C19). Bad input never causes a 5xx; 5xx answers come
+//! only from fault injection or from the adapter's own failures (503 when unavailable, 504
+//! `UNKNOWN_ERROR` when a write's outcome is unknown). One exception to "every error is JSON":
+//! a request that is not valid HTTP at all (e.g. raw non-ASCII bytes in the request line) is
+//! refused by the HTTP server with a bare 400 before the sandbox sees it.
 //!
 //! Bodies may be at most 1 MiB (413 `PAYLOAD_TOO_LARGE` otherwise), except on the document
 //! route, which takes up to 14 MiB: C27 allows 10 MiB of content once decoded, and its base64
@@ -109,7 +116,7 @@
 //! # Fault injection (C31)
 //!
 //! Script what the next requests get through [`RunningSandbox::faults`]; each scripted
-//! [`HttpFault`] is used by one authenticated request, before routing:
+//! [`HttpFault`] is used by one authenticated request, whatever its route:
 //!
 //! ```
 //! use std::time::Duration;
@@ -137,8 +144,9 @@
 //! a fixed added latency); the same seed and order of requests give the same faults. Faults of
 //! the ports themselves (a lost booking answer, a slow listing) are scripted on the adapter,
 //! through [`RunningSandbox::ehr`]`().faults()`. The HTTP layer calls some ports besides the
-//! obvious one (every `{CU}` request lists care units, a booking first looks up its patient and
-//! resource, a change lists appointments), so script port faults on the operation you mean.
+//! obvious one (every `{CU}` request lists care units; a booking, a reschedule and a list look
+//! up the patient, resource and service they name; a change lists appointments), so script
+//! port faults on the operation you mean.
 //!
 //! # The binary
 //!

@@ -4,6 +4,7 @@
 //! logs to stderr (filter with `RUST_LOG`, default `info`), and stops cleanly on SIGINT or
 //! SIGTERM. Run `leyr-sandbox --help` for the flags.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -25,6 +26,12 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal who did not set `NO_COLOR`, never in
+        // captured logs.
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
+        )
         .init();
     match leyr_sandbox::serve(cli.sandbox).await {
         Ok(()) => ExitCode::SUCCESS,

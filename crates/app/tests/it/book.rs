@@ -537,3 +537,44 @@ async fn a_recovered_booking_is_logged_without_patient_data() {
     assert!(text.contains("appointment_id=4711"), "{text}");
     assert!(!text.contains(TOLVAN_DIGITS), "{text}");
 }
+
+/// A clock that runs with Tokio's (paused) clock from `start`.
+struct TokioClock {
+    start: chrono::DateTime<chrono::Utc>,
+    started: Instant,
+}
+
+impl leyr_app::domain::ports::Clock for TokioClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.start + TimeDelta::from_std(self.started.elapsed()).unwrap()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_booking_is_never_posted_again_once_its_slot_breaks_the_timing_rules() {
+    let mut appointments = MockAppointmentBook::new();
+    expect_rules_listing(&mut appointments, Vec::new());
+    let unavailable = || Err(BookError::Backend(backend(BackendErrorKind::Unavailable)));
+    // Ten seconds before the slot starts: attempts at 0 s, 1 s and 6 s; the next would come at
+    // 21 s, after the slot has started.
+    let calls = expect_bookings(
+        &mut appointments,
+        vec![unavailable(), unavailable(), unavailable()],
+    );
+    expect_reconciliations(&mut appointments, 3, || Ok(Vec::new()));
+    let clock = TokioClock {
+        start: slot().start().with_timezone(&chrono::Utc) - TimeDelta::seconds(10),
+        started: Instant::now(),
+    };
+
+    let error = BookAppointment::new(Arc::new(appointments), Arc::new(clock))
+        .run(&care_unit(), &request())
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&error, BookAppointmentError::Unavailable(backend) if backend.kind() == BackendErrorKind::Unavailable),
+        "{error:?}"
+    );
+    assert_eq!(calls.lock().unwrap().len(), 3);
+}

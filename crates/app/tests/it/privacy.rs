@@ -96,6 +96,65 @@ fn error_messages_hold_no_patient_data_and_are_one_sentence() {
     }
 }
 
+#[test]
+fn a_message_never_repeats_its_source() {
+    let rejection = || Rejection::new(RejectionCode::BadInput);
+    let errors: Vec<Box<dyn Error>> = vec![
+        Box::new(QueryError::Rejected(rejection())),
+        Box::new(BookAppointmentError::Rejected(rejection())),
+        Box::new(ChangeAppointmentError::Rejected(rejection())),
+        Box::new(RegisterPatientError::Rejected(rejection())),
+        Box::new(WriteRecordError::Rejected(rejection())),
+        Box::new(QueryError::Unavailable(backend(BackendErrorKind::Server))),
+        Box::new(ChangeAppointmentError::Unavailable(backend(
+            BackendErrorKind::Server,
+        ))),
+    ];
+    for error in errors {
+        let message = error.to_string();
+        let source = error.source().map(ToString::to_string).unwrap_or_default();
+        assert!(
+            !source.starts_with(&message),
+            "{message:?} repeats its source {source:?}"
+        );
+    }
+}
+
+#[test]
+fn every_change_and_query_error_is_one_clean_sentence() {
+    let errors: Vec<Box<dyn Error>> = vec![
+        Box::new(ChangeAppointmentError::Rule(RuleViolation::TooShortNotice)),
+        Box::new(ChangeAppointmentError::NotFound(Entity::Appointment)),
+        Box::new(ChangeAppointmentError::Rejected(Rejection::new(
+            RejectionCode::BadInput,
+        ))),
+        Box::new(ChangeAppointmentError::OutcomeUnknown(backend(
+            BackendErrorKind::Timeout,
+        ))),
+        Box::new(ChangeAppointmentError::Unavailable(backend(
+            BackendErrorKind::Unavailable,
+        ))),
+        Box::new(WriteRecordError::InvalidTitle(NoteError::Empty)),
+        Box::new(WriteRecordError::NotFound(Entity::Author)),
+        Box::new(WriteRecordError::OutcomeUnknown(backend(
+            BackendErrorKind::Timeout,
+        ))),
+        Box::new(QueryError::Rejected(Rejection::new(
+            RejectionCode::PatientIdTypeNotSupported,
+        ))),
+        Box::new(QueryError::Unavailable(backend(BackendErrorKind::Connect))),
+    ];
+    for error in errors {
+        let message = error.to_string();
+        assert_clean(&chain(error.as_ref()));
+        assert_clean(&format!("{error:?}"));
+        assert!(
+            !message.is_empty() && !message.ends_with('.') && !message.contains(": "),
+            "{message:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_refused_registration_says_nothing_about_the_input() {
     let input = RegisterPatientInput {

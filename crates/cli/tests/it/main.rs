@@ -6,11 +6,13 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod commands;
+
 const SECRET: &str = "cli-test-secret-5e1f0c";
 /// Every personnummer the demo touches.
 const PERSONNUMMER: [&str; 3] = ["197110021834", "198101012394", "198101012395"];
 
-fn leyr(args: &[&str], envs: &[(&str, &str)]) -> Output {
+pub(crate) fn leyr(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_leyr"));
     command.args(args);
     for variable in [
@@ -26,7 +28,7 @@ fn leyr(args: &[&str], envs: &[(&str, &str)]) -> Output {
     command.output().expect("the leyr binary runs")
 }
 
-fn text(output: &Output) -> (String, String) {
+pub(crate) fn text(output: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),

@@ -134,3 +134,47 @@ fn a_past_booking_counts_as_completed() {
         end - TimeDelta::seconds(1)
     ));
 }
+
+#[test]
+fn a_slot_exactly_at_the_lead_time_or_the_horizon_may_be_booked() {
+    let rules = BookingRules {
+        min_lead_time: TimeDelta::hours(1),
+        horizon: Some(TimeDelta::hours(1)),
+        ..BookingRules::default()
+    };
+    let slot = testing::slot_at(0);
+    let now = an_hour_before_the_slot();
+    assert_eq!(rules.check_timing(&slot, now), Ok(()));
+    assert_eq!(
+        rules.check_timing(&slot, now + TimeDelta::seconds(1)),
+        Err(RuleViolation::TooShortNotice)
+    );
+    assert_eq!(
+        rules.check_timing(&slot, now - TimeDelta::seconds(1)),
+        Err(RuleViolation::BeyondHorizon)
+    );
+}
+
+#[test]
+fn appointments_touching_the_slot_do_not_overlap_it() {
+    let rules = BookingRules::default();
+    // The appointment holds 09:00-09:30; slots ending at 09:00 or starting at 09:30 touch it.
+    let existing = [testing::booked_appointment()];
+    for touching in [-30, 30] {
+        assert_eq!(
+            rules.check_no_overlap(&testing::slot_at(touching), &existing, None),
+            Ok(()),
+            "slot at {touching} minutes"
+        );
+    }
+    assert!(
+        rules
+            .check_no_overlap(&testing::slot_at(29), &existing, None)
+            .is_err()
+    );
+    assert!(
+        rules
+            .check_no_overlap(&testing::slot_at(-29), &existing, None)
+            .is_err()
+    );
+}

@@ -199,6 +199,37 @@ async fn a_cancel_awaiting_confirmation_returns_the_new_id_to_confirm_c23() {
 }
 
 #[tokio::test]
+async fn an_unknown_status_keeps_its_text_and_ids_come_back_without_a_type_prefix_c20_c21() {
+    let server = MockServer::start().await;
+    let mut listed: serde_json::Value =
+        serde_json::from_str(&fixture("cancelled_appointment.json")).unwrap();
+    listed["status"] = json!("rescheduled_by_clinic");
+    listed["patient_id"] = json!(format!("se_personal_number:{ALFA}"));
+    listed["resource_id"] = json!("emr_id:10-991890000019");
+    leyr("GET", format!("{CU}/appointments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([listed])))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let appointments = client(&server)
+        .list_appointments(&care_unit(), &Default::default())
+        .await
+        .unwrap();
+
+    let appointment = &appointments[0];
+    assert_eq!(
+        appointment.status(),
+        &AppointmentStatus::Unknown("rescheduled_by_clinic".to_owned())
+    );
+    assert_eq!(appointment.patient().map(|id| id.as_str()), Some(ALFA));
+    assert_eq!(
+        appointment.resource_id().map(|id| id.as_str()),
+        Some("10-991890000019")
+    );
+}
+
+#[tokio::test]
 async fn a_bulk_cancel_answers_every_appointment_in_order_c24() {
     let server = MockServer::start().await;
     let cancelled: serde_json::Value =

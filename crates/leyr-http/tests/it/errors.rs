@@ -312,6 +312,26 @@ async fn a_non_json_502_is_a_raw_error_with_its_status_and_body_text() {
     );
 }
 
+/// A proxy's error page larger than the client reads whole still keeps its first 4 KiB, as a
+/// chunked one does.
+#[tokio::test]
+async fn a_large_non_json_error_body_keeps_its_first_four_kibibytes_c29() {
+    let html = format!(
+        "<html><body>Bad gateway {}</body></html>",
+        "x".repeat(100 * 1024)
+    );
+    let error =
+        get_patient_answering(ResponseTemplate::new(502).set_body_raw(html, "text/html")).await;
+
+    let ReadError::Backend(backend) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(backend.status(), Some(502));
+    let raw = leyr_error(backend).raw_body().unwrap();
+    assert!(raw.starts_with("<html><body>Bad gateway"), "{raw:.40}");
+    assert_eq!(raw.len(), 4096, "cut to 4 KiB");
+}
+
 #[tokio::test]
 async fn a_problem_without_errors_and_with_unknown_fields_still_decodes_c29() {
     let body = serde_json::json!({"code": "SOMETHING_ELSE", "status": 409, "instance": "i-1", "extra": {"a": 1}, "errors": null});

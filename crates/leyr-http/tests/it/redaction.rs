@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use leyr_domain::error::BackendErrorKind;
 use leyr_domain::ports::{PatientDirectory, ReadError};
+use leyr_http::wire::Problem;
 use leyr_http::{LeyrClient, RetryPolicy};
 use secrecy::SecretString;
 use tracing::field::{Field, Visit};
@@ -62,6 +63,34 @@ async fn no_error_message_or_debug_output_holds_personnummer_digits() {
         assert!(!printed.contains("Testperson"), "{printed}");
         assert!(!printed.contains(CLIENT_SECRET), "{printed}");
     }
+}
+
+#[test]
+fn debug_of_a_problem_document_shows_codes_never_detail_or_details() {
+    let body = serde_json::json!({
+        "code": "EMR_ERROR",
+        "status": 400,
+        "detail": format!("TakeCare: patient {ALFA} (Testperson Alfa) is locked"),
+        "errors": [{
+            "details": format!("rejected {ALFA}"),
+            "emr_error": {"message": format!("Testperson Alfa {ALFA}")},
+            "error_code": "BAD_INPUT",
+            "path": ["body", "external_id"]
+        }],
+        "instance": "11111111-2222-4333-8444-555555555555"
+    });
+    let problem: Problem = serde_json::from_value(body).unwrap();
+
+    let printed = format!("{problem:?}");
+
+    assert!(!printed.contains(DIGITS), "{printed}");
+    assert!(!printed.contains("Testperson"), "{printed}");
+    assert!(printed.contains("EmrError"), "{printed}");
+    assert!(printed.contains("BadInput"), "{printed}");
+    assert!(
+        printed.contains("11111111-2222-4333-8444-555555555555"),
+        "{printed}"
+    );
 }
 
 #[tokio::test]

@@ -132,6 +132,47 @@ async fn query_times_travel_in_stockholm_time_with_plus_as_percent_2b_c15_c34() 
     assert_eq!(slots[0].text().unwrap().start, "2024-03-25T08:00:00+01:00");
 }
 
+/// `Utc::now()`, as in the quick start, has a fraction of a second; the query must not.
+#[tokio::test]
+async fn query_times_are_sent_in_whole_seconds_even_for_a_fractional_window_c34() {
+    let server = MockServer::start().await;
+    leyr("GET", format!("{CU}/timeslots"))
+        .and(query_param("start", "2024-03-25T00:00:00+01:00"))
+        .and(query_param("end", "2024-03-26T00:00:00+01:00"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    leyr("GET", format!("{CU}/appointments"))
+        .and(query_param("start", "2024-07-01T08:00:00+02:00"))
+        .and(query_param("end", "2024-07-01T09:00:00+02:00"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let window = TimeWindow::new(
+        DateTime::parse_from_rfc3339("2024-03-24T23:00:00.123456789Z").unwrap(),
+        DateTime::parse_from_rfc3339("2024-03-25T23:00:00.5Z").unwrap(),
+    )
+    .unwrap();
+    let query = AppointmentQuery {
+        patient: None,
+        resource_id: None,
+        start: Some(DateTime::parse_from_rfc3339("2024-07-01T06:00:00.001Z").unwrap()),
+        end: Some(DateTime::parse_from_rfc3339("2024-07-01T07:00:00.999Z").unwrap()),
+    };
+
+    client
+        .find_timeslots(&care_unit(), &TimeslotQuery::new(window))
+        .await
+        .unwrap();
+    client
+        .list_appointments(&care_unit(), &query)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn appointments_are_listed_by_typed_patient_id_and_window_c18() {
     let server = MockServer::start().await;

@@ -3,13 +3,14 @@
 use std::time::Duration;
 
 use leyr_domain::appointment::{BookingRequest, Comment};
+use leyr_domain::document::{DocumentFormat, NewDocument};
 use leyr_domain::error::BackendErrorKind;
 use leyr_domain::ids::{AppointmentId, ResourceId};
 use leyr_domain::medical_note::{NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
 use leyr_domain::patient::{NewPatient, PersonName};
 use leyr_domain::ports::{
     AppointmentBook, BookError, Cancellation, CareUnitCatalog, ChangeError, MedicalNotes,
-    PatientDirectory, ReadError, WriteError,
+    PatientDirectory, PatientDocuments, ReadError, WriteError,
 };
 use leyr_http::{LeyrClient, RetryPolicy};
 use secrecy::SecretString;
@@ -292,6 +293,39 @@ async fn a_note_that_times_out_is_sent_once_and_its_outcome_is_unknown_c37() {
         .unwrap_err();
 
     assert!(matches!(error, WriteError::OutcomeUnknown(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_document_upload_gets_the_longer_upload_timeout_c27_c39() {
+    let server = MockServer::start().await;
+    leyr(
+        "POST",
+        format!("{CU}/patients/se_personal_number:{ALFA}/documents"),
+    )
+    .respond_with(json(201, "document.json").set_delay(Duration::from_millis(600)))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = builder(&server)
+        .attempt_timeout(SHORT)
+        .upload_timeout(SLOW)
+        .build()
+        .unwrap();
+    let document = NewDocument::new(
+        "Blood Test Results",
+        "Lab Result",
+        DocumentFormat::Pdf,
+        ResourceId::new("10-991890000019").unwrap(),
+        b"%PDF-1.4\n".to_vec(),
+    )
+    .unwrap();
+
+    let uploaded = client
+        .upload_document(&care_unit(), &alfa().into(), &document)
+        .await
+        .unwrap();
+
+    assert_eq!(uploaded.id.as_str(), "9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
 }
 
 #[tokio::test]

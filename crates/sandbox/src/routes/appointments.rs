@@ -35,21 +35,30 @@ pub(super) async fn list(
     scope: Scope,
     query: QueryParams,
 ) -> Result<Response, ApiError> {
+    let care_unit = &scope.care_unit;
     let mut problems = Fields::new(serde_json::Map::new());
+    let patient_path = FieldPath::query("patient_id");
     let patient = query.first("patient_id").and_then(|text| {
         problems.check(typed_ids::patient_id(
             text,
             state.today(),
-            FieldPath::query("patient_id"),
+            patient_path.clone(),
         ))
     });
+    let patient = state
+        .known_patient(care_unit, patient, patient_path, &mut problems)
+        .await?;
+    let resource_path = FieldPath::query("resource_id");
     let resource_id = query.first("resource_id").and_then(|text| {
         problems.check(typed_ids::resource_id(
             text,
             invalid_id("RESOURCE"),
-            FieldPath::query("resource_id"),
+            resource_path.clone(),
         ))
     });
+    let resource_id = state
+        .known_resource(care_unit, resource_id, resource_path, &mut problems)
+        .await?;
     let start = query
         .first("start")
         .and_then(|text| problems.check(time_input::datetime(text, FieldPath::query("start"))));
@@ -75,7 +84,7 @@ pub(super) async fn list(
     let mut appointments = state
         .ports
         .appointments
-        .list_appointments(&scope.care_unit, &appointment_query)
+        .list_appointments(care_unit, &appointment_query)
         .await
         .map_err(|error| port_errors::read(&error, &origins))?;
     appointments.retain(|appointment| appointment_query.starts_within(&appointment.start()));
@@ -113,37 +122,44 @@ fn required_time(fields: &mut Fields, name: &str) -> Option<DateTime<FixedOffset
 /// `POST {CU}/appointments` (§3.10).
 ///
 /// C19: every field but `comment` is required, and every field problem is reported in one
-/// `errors[]`. Only when the fields are valid are the patient, resource and service looked up
-/// (each unknown one reported), and only then is the slot matched: same instants, resource and
-/// service, free and after now, else `NO_TIMESLOTS_AVAILABLE`. The answer is 201 with a
-/// one-element array.
+/// `errors[]`, unknown patient, resource and service (C14) included. Only when the fields are
+/// valid is the slot matched: same instants, resource and service, free and after now, else
+/// `NO_TIMESLOTS_AVAILABLE`. The answer is 201 with a one-element array.
 pub(super) async fn create(
     State(state): State<AppState>,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let care_unit = &scope.care_unit;
     let mut fields = request_body::json_object(body, JSON_LIMIT_BYTES).await?;
     let start = required_time(&mut fields, "start");
     let end = required_time(&mut fields, "end");
+    let patient_path = FieldPath::body("patient_id");
     let patient = fields.required_text("patient_id").and_then(|text| {
-        let parsed = typed_ids::patient_id(&text, state.today(), FieldPath::body("patient_id"));
+        let parsed = typed_ids::patient_id(&text, state.today(), patient_path.clone());
         fields.check(parsed)
     });
+    let patient = state
+        .known_patient(care_unit, patient, patient_path, &mut fields)
+        .await?;
+    let resource_path = FieldPath::body("resource_id");
     let resource_id = fields.required_text("resource_id").and_then(|text| {
-        let parsed = typed_ids::resource_id(
-            &text,
-            invalid_id("RESOURCE"),
-            FieldPath::body("resource_id"),
-        );
+        let parsed = typed_ids::resource_id(&text, invalid_id("RESOURCE"), resource_path.clone());
         fields.check(parsed)
     });
+    let resource_id = state
+        .known_resource(care_unit, resource_id, resource_path, &mut fields)
+        .await?;
+    let service_path = FieldPath::body("healthcare_service_id");
     let service_id = fields
         .required_text("healthcare_service_id")
         .and_then(|text| {
-            let parsed =
-                typed_ids::healthcare_service_id(&text, FieldPath::body("healthcare_service_id"));
+            let parsed = typed_ids::healthcare_service_id(&text, service_path.clone());
             fields.check(parsed)
         });
+    let service_id = state
+        .known_service(care_unit, service_id, service_path, &mut fields)
+        .await?;
     let comment = comment(&mut fields);
     if let (Some(start), Some(end)) = (start, end)
         && end <= start
@@ -156,31 +172,6 @@ pub(super) async fn create(
     else {
         return Err(ApiError::bad_request(Vec::new()));
     };
-
-    // C14: unknown ids, all of them, before the slot is matched.
-    let care_unit = &scope.care_unit;
-    let mut unknown = Fields::new(serde_json::Map::new());
-    let ports = &state.ports;
-    if let Err(error) = ports.patients.get_patient(care_unit, &patient).await {
-        let origins = Origins::none().with(Entity::Patient, FieldPath::body("patient_id"));
-        unknown.push(&port_errors::read(&error, &origins));
-    }
-    if let Err(error) = ports.catalog.get_resource(care_unit, &resource_id).await {
-        let origins = Origins::none().with(Entity::Resource, FieldPath::body("resource_id"));
-        unknown.push(&port_errors::read(&error, &origins));
-    }
-    let services = ports
-        .catalog
-        .list_healthcare_services(care_unit)
-        .await
-        .map_err(|error| port_errors::read(&error, &Origins::none()))?;
-    if !services.iter().any(|service| service.id == service_id) {
-        unknown.problem(
-            invalid_id("HEALTHCARE_SERVICE"),
-            FieldPath::body("healthcare_service_id"),
-        );
-    }
-    unknown.finish()?;
 
     let no_slot = || ApiError::field(ErrorCode::NoTimeslotsAvailable, None);
     if start <= state.now() {
@@ -199,7 +190,8 @@ pub(super) async fn create(
             Entity::HealthcareService,
             FieldPath::body("healthcare_service_id"),
         );
-    let appointment = ports
+    let appointment = state
+        .ports
         .appointments
         .book(care_unit, &request)
         .await
@@ -344,14 +336,18 @@ async fn reschedule_request(
     {
         fields.problem(ErrorCode::BadInput, FieldPath::body("end"));
     }
+    let resource_path = FieldPath::body("resource_id");
     let resource_id = match fields.optional_text("resource_id") {
         Ok(Some(text)) => fields.check(typed_ids::resource_id(
             &text,
             invalid_id("RESOURCE"),
-            FieldPath::body("resource_id"),
+            resource_path.clone(),
         )),
         _ => None,
     };
+    let resource_id = state
+        .known_resource(&scope.care_unit, resource_id, resource_path, fields)
+        .await?;
     let comment = comment(fields);
     fields.finish()?;
 
@@ -359,18 +355,6 @@ async fn reschedule_request(
     // C22: only a booked appointment moves.
     if reported_status(current, now) != AppointmentStatus::Booked {
         return Err(ApiError::field(ErrorCode::BadInput, None));
-    }
-    if let Some(resource_id) = &resource_id {
-        state
-            .ports
-            .catalog
-            .get_resource(&scope.care_unit, resource_id)
-            .await
-            .map_err(|error| {
-                let origins =
-                    Origins::none().with(Entity::Resource, FieldPath::body("resource_id"));
-                port_errors::read(&error, &origins)
-            })?;
     }
     let no_slot = || ApiError::field(ErrorCode::NoTimeslotsAvailable, None);
     let start = start.unwrap_or_else(|| current.start());

@@ -8,15 +8,18 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, MatchedPath, Path, Query, Request, State};
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use leyr_app::Ports;
 use leyr_domain::appointment::{Appointment, AppointmentStatus};
-use leyr_domain::ids::CareUnitId;
+use leyr_domain::error::Entity;
+use leyr_domain::ids::{CareUnitId, HealthcareServiceId, ResourceId};
+use leyr_domain::patient::PatientRef;
+use leyr_domain::ports::ReadError;
 use leyr_domain::time::in_stockholm;
 use leyr_http::mapping;
 use leyr_http::wire::{AppointmentDto, ErrorCode};
@@ -24,6 +27,7 @@ use leyr_http::wire::{AppointmentDto, ErrorCode};
 use crate::faults::{self, FaultState};
 use crate::port_errors::{self, Origins};
 use crate::problem::{ApiError, FieldPath, invalid_id};
+use crate::request_body::Fields;
 
 mod appointments;
 mod catalog;
@@ -49,6 +53,96 @@ impl AppState {
     /// Today's date in Stockholm, for C33's "not born after today".
     fn today(&self) -> NaiveDate {
         in_stockholm(&self.ports.clock.now()).date_naive()
+    }
+
+    /// `patient`, if the care unit knows it. Otherwise `None`, with `INVALID_PATIENT_ID` at
+    /// `path` recorded beside the request's other problems (C14, C30).
+    ///
+    /// # Errors
+    /// The answer for a failure other than a 400, e.g. 503 when the adapter is unavailable.
+    async fn known_patient(
+        &self,
+        care_unit: &CareUnitId,
+        patient: Option<PatientRef>,
+        path: FieldPath,
+        problems: &mut Fields,
+    ) -> Result<Option<PatientRef>, ApiError> {
+        let Some(patient) = patient else {
+            return Ok(None);
+        };
+        let lookup = self.ports.patients.get_patient(care_unit, &patient).await;
+        let origins = Origins::none().with(Entity::Patient, path);
+        known(problems, lookup.map(|_| patient), &origins)
+    }
+
+    /// `resource`, if the care unit knows it. Otherwise `None`, with `INVALID_RESOURCE_ID` at
+    /// `path` recorded beside the request's other problems (C14, C30).
+    ///
+    /// # Errors
+    /// The answer for a failure other than a 400, e.g. 503 when the adapter is unavailable.
+    async fn known_resource(
+        &self,
+        care_unit: &CareUnitId,
+        resource: Option<ResourceId>,
+        path: FieldPath,
+        problems: &mut Fields,
+    ) -> Result<Option<ResourceId>, ApiError> {
+        let Some(resource) = resource else {
+            return Ok(None);
+        };
+        let lookup = self.ports.catalog.get_resource(care_unit, &resource).await;
+        let origins = Origins::none().with(Entity::Resource, path);
+        known(problems, lookup.map(|_| resource), &origins)
+    }
+
+    /// `service`, if the care unit offers it. Otherwise `None`, with
+    /// `INVALID_HEALTHCARE_SERVICE_ID` at `path` recorded beside the request's other problems
+    /// (C14, C30).
+    ///
+    /// # Errors
+    /// The answer for a failure other than a 400, e.g. 503 when the adapter is unavailable.
+    async fn known_service(
+        &self,
+        care_unit: &CareUnitId,
+        service: Option<HealthcareServiceId>,
+        path: FieldPath,
+        problems: &mut Fields,
+    ) -> Result<Option<HealthcareServiceId>, ApiError> {
+        let Some(service) = service else {
+            return Ok(None);
+        };
+        let lookup = match self.ports.catalog.list_healthcare_services(care_unit).await {
+            Ok(services) if services.iter().any(|offered| offered.id == service) => Ok(service),
+            Ok(_) => Err(ReadError::NotFound(Entity::HealthcareService)),
+            Err(error) => Err(error),
+        };
+        let origins = Origins::none().with(Entity::HealthcareService, path);
+        known(problems, lookup, &origins)
+    }
+}
+
+/// The value of a lookup, or `None` with its 400 (e.g. `INVALID_PATIENT_ID` at the field
+/// `origins` names) recorded in `problems`, so that unknown ids are reported together with the
+/// request's other problems (C19, C30).
+///
+/// # Errors
+/// The answer for any other failure, which ends the request.
+fn known<T>(
+    problems: &mut Fields,
+    lookup: Result<T, ReadError>,
+    origins: &Origins,
+) -> Result<Option<T>, ApiError> {
+    match lookup {
+        Ok(found) => Ok(Some(found)),
+        Err(error) => {
+            let answer = port_errors::read(&error, origins);
+            if answer.status() == StatusCode::BAD_REQUEST {
+                problems.push(&answer);
+                Ok(None)
+            } else {
+                Err(answer)
+            }
+        }
     }
 }
 
@@ -80,7 +174,8 @@ impl fmt::Debug for Credentials {
 }
 
 /// Builds the whole application. Layers, from the outside in: request log, authentication,
-/// fault injection, then routing, `{emr}` and care-unit checks in the handlers.
+/// fault injection (around every route and both fallbacks, so unknown routes get them too),
+/// then the handlers with their `{emr}`, care-unit, id and body checks.
 pub(crate) fn router(ports: Ports, credentials: Credentials, fault_state: FaultState) -> Router {
     let state = AppState {
         ports: Arc::new(ports),
@@ -200,12 +295,64 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// The path parameters, decoded exactly once by axum (C9: `%3A` reads as `:`).
-async fn path_params(parts: &mut Parts) -> Result<HashMap<String, String>, ApiError> {
-    Path::<HashMap<String, String>>::from_request_parts(parts, &())
-        .await
-        .map(|Path(params)| params)
-        .map_err(|_| ApiError::field(ErrorCode::BadInput, Some(FieldPath::new(["path"]))))
+/// The path parameters, each segment percent-decoded exactly once (C9: `%3A` reads as `:`).
+///
+/// axum refuses the whole path when one decoded segment is not UTF-8. Such a segment is read
+/// instead with U+FFFD for its bad bytes, as the query string is: it then names an unknown
+/// `{emr}`, care unit or id, reported in the order of C30 and at its own `path`.
+async fn path_params(parts: &mut Parts) -> HashMap<String, String> {
+    match Path::<HashMap<String, String>>::from_request_parts(parts, &()).await {
+        Ok(Path(params)) => params,
+        Err(_) => lossy_path_params(parts),
+    }
+}
+
+/// The path parameters, decoded with U+FFFD for bytes that are not UTF-8. The route template
+/// and the path are matched segment by segment from their ends, which holds under a prefix
+/// too (a router nested under one sees the path without it).
+fn lossy_path_params(parts: &Parts) -> HashMap<String, String> {
+    let Some(template) = parts.extensions.get::<MatchedPath>() else {
+        return HashMap::new();
+    };
+    template
+        .as_str()
+        .rsplit('/')
+        .zip(parts.uri.path().rsplit('/'))
+        .filter_map(|(name, segment)| {
+            let name = name.strip_prefix('{')?.strip_suffix('}')?;
+            Some((name.to_owned(), percent_decode_lossy(segment)))
+        })
+        .collect()
+}
+
+/// Decodes each `%XX` of `segment` once; a `%` not followed by two hex digits stays as it is.
+fn percent_decode_lossy(segment: &str) -> String {
+    let hex = |digit: u8| {
+        char::from(digit)
+            .to_digit(16)
+            .and_then(|value| u8::try_from(value).ok())
+    };
+    let mut bytes = Vec::with_capacity(segment.len());
+    let mut rest = segment.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        let escaped = match tail {
+            [high, low, after @ ..] if byte == b'%' => hex(*high)
+                .zip(hex(*low))
+                .map(|(high, low)| (high << 4 | low, after)),
+            _ => None,
+        };
+        rest = match escaped {
+            Some((decoded, after)) => {
+                bytes.push(decoded);
+                after
+            }
+            None => {
+                bytes.push(byte);
+                tail
+            }
+        };
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// C14: an `{emr}` other than `takecare` is `NOT_SUPPORTED`.
@@ -228,7 +375,7 @@ impl FromRequestParts<AppState> for Emr {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, ApiError> {
-        check_emr(&path_params(parts).await?)?;
+        check_emr(&path_params(parts).await)?;
         Ok(Self)
     }
 }
@@ -252,7 +399,7 @@ impl FromRequestParts<AppState> for Scope {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let params = path_params(parts).await?;
+        let params = path_params(parts).await;
         check_emr(&params)?;
         let unknown_care_unit = || {
             ApiError::field(
@@ -314,4 +461,21 @@ fn appointment_json(appointment: &Appointment, now: DateTime<FixedOffset>) -> Ap
     let mut dto = mapping::appointment_dto(appointment);
     dto.status = reported_status(appointment, now).as_str().to_owned();
     dto
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c9_segments_are_percent_decoded_once_with_u_fffd_for_bytes_that_are_not_utf8() {
+        assert_eq!(percent_decode_lossy("emr_id%3A10"), "emr_id:10");
+        assert_eq!(percent_decode_lossy("emr_id%3a10"), "emr_id:10");
+        assert_eq!(percent_decode_lossy("a%253Ab"), "a%3Ab");
+        assert_eq!(percent_decode_lossy("%C3%A5"), "å");
+        assert_eq!(percent_decode_lossy("%FFx"), "\u{FFFD}x");
+        for kept in ["%", "%Z", "%ZZ", "100%", "%4"] {
+            assert_eq!(percent_decode_lossy(kept), kept);
+        }
+    }
 }

@@ -29,20 +29,26 @@ pub(super) async fn list(
     query: QueryParams,
 ) -> Result<Response, ApiError> {
     let now = state.now();
+    let care_unit = &scope.care_unit;
     let mut problems = Fields::new(serde_json::Map::new());
+    let resource_path = FieldPath::query("resource_id");
     let resource_id = query.first("resource_id").and_then(|text| {
         problems.check(typed_ids::resource_id(
             text,
             invalid_id("RESOURCE"),
-            FieldPath::query("resource_id"),
+            resource_path.clone(),
         ))
     });
+    let resource_id = state
+        .known_resource(care_unit, resource_id, resource_path, &mut problems)
+        .await?;
+    let service_path = FieldPath::query("healthcare_service_id");
     let service_id = query.first("healthcare_service_id").and_then(|text| {
-        problems.check(typed_ids::healthcare_service_id(
-            text,
-            FieldPath::query("healthcare_service_id"),
-        ))
+        problems.check(typed_ids::healthcare_service_id(text, service_path.clone()))
     });
+    let service_id = state
+        .known_service(care_unit, service_id, service_path, &mut problems)
+        .await?;
     let start = match query.first("start") {
         Some(text) => problems.check(time_input::datetime(text, FieldPath::query("start"))),
         None => Some(now),
@@ -81,7 +87,7 @@ pub(super) async fn list(
     let mut slots = state
         .ports
         .availability
-        .find_timeslots(&scope.care_unit, &slot_query)
+        .find_timeslots(care_unit, &slot_query)
         .await
         .map_err(|error| port_errors::read(&error, &origins))?;
     slots.retain(|slot| slot.start() > now && slot_query.matches(slot));

@@ -243,6 +243,60 @@ async fn c14_c19_unknown_ids_are_all_reported_before_slot_matching() {
 }
 
 #[tokio::test]
+async fn c19_unknown_ids_are_reported_with_the_other_field_errors() {
+    let harness = Harness::start().await;
+    let body = json!({"end": "2024-03-25T08:30:00+01:00", "patient_id": "198101012394",
+                      "resource_id": "emr_id:10-000", "healthcare_service_id": "9999",
+                      "comment": "x".repeat(501)});
+    let reply = harness.post(&appointments(), body).await;
+    reply.assert_errors(&[
+        ("MISSING_REQUIRED_FIELD", json!(["body", "start"])),
+        ("INVALID_PATIENT_ID", json!(["body", "patient_id"])),
+        ("INVALID_RESOURCE_ID", json!(["body", "resource_id"])),
+        (
+            "INVALID_HEALTHCARE_SERVICE_ID",
+            json!(["body", "healthcare_service_id"]),
+        ),
+        ("INVALID_COMMENT_LENGTH", json!(["body", "comment"])),
+    ]);
+}
+
+#[tokio::test]
+async fn c18_unknown_patient_and_resource_filters_are_both_reported() {
+    let harness = Harness::start().await;
+    let reply = harness
+        .get(&format!(
+            "{}?patient_id=se_personal_number:198101012394&resource_id=10-000",
+            appointments()
+        ))
+        .await;
+    reply.assert_errors(&[
+        ("INVALID_PATIENT_ID", json!(["query", "patient_id"])),
+        ("INVALID_RESOURCE_ID", json!(["query", "resource_id"])),
+    ]);
+}
+
+#[tokio::test]
+async fn c22_an_unknown_resource_is_reported_with_the_other_field_errors() {
+    let harness = Harness::start().await;
+    let booked = harness
+        .book(&harness.first_slot(EHN, "1001").await, ALFA, None)
+        .await;
+    let reply = harness
+        .patch(
+            &one(&booked["id"]),
+            json!({"start": "2024-03-25T15:00:00+01:00", "resource_id": "10-000",
+                   "comment": "x".repeat(501)}),
+        )
+        .await;
+    reply.assert_errors(&[
+        ("MISSING_REQUIRED_FIELD", json!(["body", "end"])),
+        ("INVALID_RESOURCE_ID", json!(["body", "resource_id"])),
+        ("INVALID_COMMENT_LENGTH", json!(["body", "comment"])),
+    ]);
+}
+
+#[tokio::test]
 async fn c19_a_time_that_is_no_free_slot_is_no_timeslots_available() {
     let harness = Harness::start().await;
     let slot = harness.first_slot(EHN, "1001").await;
@@ -500,6 +554,35 @@ async fn c23_cancel_appends_the_comment_frees_the_slot_and_is_idempotent() {
         .patch(&one(&booked["id"]), json!({"comment": "x"}))
         .await;
     moved.assert_error("BAD_INPUT", Value::Null);
+}
+
+#[tokio::test]
+async fn c23_a_cancel_comment_stands_alone_without_an_earlier_one_and_none_keeps_it() {
+    let harness = Harness::start().await;
+    let plain = harness
+        .book(&harness.first_slot(EHN, "1001").await, ALFA, None)
+        .await;
+    let reply = harness
+        .patch(
+            &one(&plain["id"]),
+            json!({"status": "cancelled", "comment": "Patient is ill"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body["comment"], "Patient is ill");
+    let commented = harness
+        .book(
+            &harness.first_slot(EHN, "1001").await,
+            ALFA,
+            Some("First visit"),
+        )
+        .await;
+    let reply = harness
+        .patch(&one(&commented["id"]), json!({"status": "cancelled"}))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body["status"], "cancelled");
+    assert_eq!(reply.body["comment"], "First visit");
 }
 
 #[tokio::test]

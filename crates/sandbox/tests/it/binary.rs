@@ -4,9 +4,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Running {
-    child: Child,
-    url: String,
+/// A running `leyr-sandbox` process, killed when dropped.
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) url: String,
 }
 
 impl Drop for Running {
@@ -17,12 +18,18 @@ impl Drop for Running {
 }
 
 fn start(args: &[&str]) -> Running {
+    start_with(args, "info", Stdio::null())
+}
+
+/// Starts the binary on a free port with `args`, logging at `log_filter` to `stderr`, and
+/// reads its URL from the first line of stdout.
+pub(crate) fn start_with(args: &[&str], log_filter: &str, stderr: Stdio) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_leyr-sandbox"))
         .args(["--addr", "127.0.0.1:0"])
         .args(args)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", log_filter)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -37,7 +44,8 @@ fn start(args: &[&str]) -> Running {
     Running { child, url }
 }
 
-fn terminate(running: &mut Running) -> std::process::ExitStatus {
+/// Sends SIGTERM and waits for the process to stop.
+pub(crate) fn terminate(running: &mut Running) -> std::process::ExitStatus {
     let status = Command::new("kill")
         .args(["-TERM", &running.child.id().to_string()])
         .status()

@@ -1,7 +1,7 @@
 //! C30: problem bodies for routes, methods, sizes and malformed input; never a 500.
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{ALFA, CU, EHN, Harness};
 
@@ -199,4 +199,177 @@ async fn c30_bad_input_never_causes_a_server_error() {
         checked += 1;
     }
     assert!(checked > 400);
+}
+
+#[tokio::test]
+async fn c9_c30_a_segment_that_is_not_utf8_once_decoded_is_an_unknown_id_in_check_order() {
+    let harness = Harness::start().await;
+    for (method, path, code, at) in [
+        (
+            Method::GET,
+            "/api/emrs/%FF/care-units".to_owned(),
+            "NOT_SUPPORTED",
+            json!(["path", "emr"]),
+        ),
+        (
+            Method::GET,
+            "/api/emrs/webdoc/care-units/10/patients/%FF".to_owned(),
+            "NOT_SUPPORTED",
+            json!(["path", "emr"]),
+        ),
+        (
+            Method::GET,
+            "/api/emrs/takecare/care-units/%FF/patients/%FE".to_owned(),
+            "INVALID_CARE_UNIT_ID",
+            json!(["path", "care_unit_id"]),
+        ),
+        (
+            Method::GET,
+            format!("{CU}/patients/se_personal_number:%FF"),
+            "INVALID_PATIENT_ID",
+            json!(["path", "patient_id"]),
+        ),
+        (
+            Method::GET,
+            format!("{CU}/patients/%C3%28/medical-notes"),
+            "INVALID_PATIENT_ID",
+            json!(["path", "patient_id"]),
+        ),
+        (
+            Method::GET,
+            format!("{CU}/resources/%FF%FE"),
+            "INVALID_RESOURCE_ID",
+            json!(["path", "resource_id"]),
+        ),
+        (
+            Method::PATCH,
+            format!("{CU}/appointments/%FF"),
+            "INVALID_APPOINTMENT_ID",
+            json!(["path", "appointment_id"]),
+        ),
+    ] {
+        let reply = harness
+            .send(harness.request(method.clone(), &path).body("{}"))
+            .await;
+        assert_eq!(reply.codes(), [code], "{method} {path}: {}", reply.body);
+        reply.assert_error(code, at);
+    }
+}
+
+#[tokio::test]
+async fn c30_hostile_bodies_and_urls_get_a_problem_never_a_server_error() {
+    let harness = Harness::start().await;
+    let deep_arrays = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_objects = format!("{}{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+    let bodies: Vec<Vec<u8>> = vec![
+        deep_arrays.into_bytes(),
+        deep_objects.into_bytes(),
+        br#"{"comment": 1e999999}"#.to_vec(),
+        br#"{"start": 123456789012345678901234567890, "end": -0, "ids": 1e308}"#.to_vec(),
+        b"{\"first_name\": \"\xff\xfe\"}".to_vec(),
+        b"\xff\xfe\xfd".to_vec(),
+        Vec::new(),
+        b"[{}]".to_vec(),
+        br#"{"ids": {"0": "a"}, "status": ["cancelled"], "confirmation": [], "content": []}"#
+            .to_vec(),
+    ];
+    let paths = [
+        format!("{CU}/patients"),
+        format!("{CU}/appointments"),
+        format!("{CU}/appointments/%"),
+        format!("{CU}/patients/%Z/medical-notes"),
+        format!("{CU}/patients/%FF/documents"),
+        format!("{CU}/timeslots?start=%&start=%ZZ&end=%FF&end=2024-03-26T00:00:00%2B01:00"),
+        format!("{CU}/appointments?patient_id={ALFA}&patient_id=%FF&start=&start=x"),
+    ];
+    for path in &paths {
+        for method in [Method::GET, Method::POST, Method::PATCH] {
+            for body in &bodies {
+                let reply = harness
+                    .send(harness.request(method.clone(), path).body(body.clone()))
+                    .await;
+                assert!(
+                    (200..500).contains(&reply.status),
+                    "{method} {path}: {} {}",
+                    reply.status,
+                    reply.body
+                );
+                assert!(
+                    reply.body.is_object() || reply.body.is_array(),
+                    "{method} {path}: {}",
+                    reply.status
+                );
+            }
+        }
+    }
+    // Raw bytes that are not ASCII in the request line never reach the sandbox: the HTTP
+    // server refuses the request itself, with a 400 and no panic.
+    let addr = harness.sandbox.local_addr();
+    let answer = tokio::task::spawn_blocking(move || {
+        raw_request(
+            addr,
+            b"GET /api/emrs/takecare/care-units/10/patients/\xff HTTP/1.1\r\nHost: x\r\n\
+              x-leyr-client-id: test-app\r\nConnection: close\r\n\r\n",
+        )
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert_eq!(
+        harness.get("/api/emrs/takecare/care-units").await.status,
+        200
+    );
+}
+
+/// Sends `request` over a plain socket and returns the raw answer.
+fn raw_request(addr: std::net::SocketAddr, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn c9_an_embedded_router_nested_under_a_prefix_reads_its_path_segments_the_same() {
+    let router = leyr_sandbox::Sandbox::builder()
+        .clock(std::sync::Arc::new(leyr_in_memory::ManualClock::new(
+            crate::support::monday_morning(),
+        )))
+        .router()
+        .unwrap();
+    let app = axum::Router::new().nest("/proxy", router);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/proxy", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = reqwest::Client::new();
+    for (path, code, at) in [
+        (format!("{CU}/patients/emr_id%3A{ALFA}"), None, Value::Null),
+        (
+            format!("{CU}/patients/%FF"),
+            Some("INVALID_PATIENT_ID"),
+            json!(["path", "patient_id"]),
+        ),
+        (
+            "/api/emrs/webdoc/care-units/10/patients/%FF".to_owned(),
+            Some("NOT_SUPPORTED"),
+            json!(["path", "emr"]),
+        ),
+    ] {
+        let response = client
+            .get(format!("{base}{path}"))
+            .header("x-leyr-client-id", "test-app")
+            .send()
+            .await
+            .unwrap();
+        let reply = crate::support::Reply::from(response).await;
+        match code {
+            None => assert_eq!(reply.status, 200, "{path}: {}", reply.body),
+            Some(code) => reply.assert_error(code, at),
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod errors;
 mod faults;
 mod leyr_http_client;
 mod patients;
+mod privacy;
 mod records;
 mod support;
 mod timeslots;

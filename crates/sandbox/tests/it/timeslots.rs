@@ -109,6 +109,50 @@ async fn c15_the_default_window_is_now_to_thirty_days_and_crosses_summer_time() 
 }
 
 #[tokio::test]
+async fn c15_the_default_end_is_exactly_thirty_days_after_the_start() {
+    let harness = Harness::start().await;
+    // Now is 06:30 UTC; 30 days on is 2024-04-24 06:30 UTC, 08:30 in Stockholm summer time.
+    let reply = harness
+        .get(&format!(
+            "{CU}/timeslots?resource_id={EHN}&healthcare_service_id=1001"
+        ))
+        .await;
+    assert_eq!(reply.status, 200);
+    let listed = starts(&reply.body);
+    assert_eq!(listed.last().unwrap(), "2024-04-24T08:00:00+02:00");
+    // A given start moves the default end with it.
+    let reply = harness
+        .get(&format!(
+            "{CU}/timeslots?resource_id={EHN}&healthcare_service_id=1001\
+             &start=2024-04-01T08:30:00%2B02:00"
+        ))
+        .await;
+    assert_eq!(reply.status, 200);
+    let listed = starts(&reply.body);
+    assert_eq!(listed.first().unwrap(), "2024-04-01T08:30:00+02:00");
+    assert_eq!(listed.last().unwrap(), "2024-05-01T08:00:00+02:00");
+}
+
+#[tokio::test]
+async fn c15_a_slot_that_starts_exactly_now_is_not_listed() {
+    let harness = Harness::start().await;
+    harness.clock.advance(TimeDelta::minutes(30)); // 08:00, when the first slots start
+    for window in ["", "&start=2024-03-25T08:00:00%2B01:00"] {
+        let reply = harness
+            .get(&format!(
+                "{CU}/timeslots?resource_id={EHN}&healthcare_service_id=1001{window}"
+            ))
+            .await;
+        assert_eq!(reply.status, 200, "{window}");
+        assert_eq!(
+            starts(&reply.body)[0],
+            "2024-03-25T08:30:00+01:00",
+            "{window}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn c15_only_slots_that_start_after_now_are_listed() {
     let harness = Harness::start().await;
     harness.clock.advance(TimeDelta::minutes(160)); // 10:10
@@ -216,6 +260,24 @@ async fn c14_unknown_filters_are_invalid_ids_and_typed_resources_not_supported()
         "a valid filter pair nobody offers is simply empty"
     );
     assert_eq!(reply.body, json!([]));
+}
+
+#[tokio::test]
+async fn c14_an_unknown_resource_and_an_unknown_service_are_both_reported() {
+    let harness = Harness::start().await;
+    let reply = harness
+        .get(&format!(
+            "{CU}/timeslots?resource_id=10-000&healthcare_service_id=9999&end=2024-03-25"
+        ))
+        .await;
+    reply.assert_errors(&[
+        ("INVALID_RESOURCE_ID", json!(["query", "resource_id"])),
+        (
+            "INVALID_HEALTHCARE_SERVICE_ID",
+            json!(["query", "healthcare_service_id"]),
+        ),
+        ("BAD_INPUT", json!(["query", "end"])),
+    ]);
 }
 
 #[tokio::test]
