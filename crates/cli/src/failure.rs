@@ -42,14 +42,19 @@ impl Failure {
         }
     }
 
-    /// A failure whose message is `context` and the error's chain, one sentence each.
+    /// A failure whose message is `context` and the error's chain, one sentence each. The chain
+    /// stops at the port's [`BackendError`]: it already names the kind of failure, the HTTP
+    /// status and Leyr's `instance`, which the transport's own error under it would repeat.
     pub(crate) fn from_error(context: &str, error: &(dyn Error + 'static), code: u8) -> Self {
         let mut message = format!("{context}: {error}");
-        let mut source = error.source();
-        while let Some(cause) = source {
+        let mut current = error;
+        while let Some(cause) = current.source() {
+            if current.is::<BackendError>() {
+                break;
+            }
             message.push_str(": ");
             message.push_str(&cause.to_string());
-            source = cause.source();
+            current = cause;
         }
         Self { message, code }
     }
