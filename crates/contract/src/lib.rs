@@ -11,7 +11,11 @@
 //! and for `leyr-http` talking to `leyr-sandbox`. Where adapters may differ it accepts each
 //! allowed answer explicitly: an adapter that knows the appointment lifecycle answers
 //! `ChangeError::Forbidden`, one that only hears Leyr's `BAD_INPUT` answers
-//! `ChangeError::Rejected`.
+//! `ChangeError::Rejected`; a registration whose answer is lost may be retried by the adapter
+//! itself (it is an upsert) or reported as `OutcomeUnknown`.
+//!
+//! The checks expect the world as seeded on the date of [`Subject::now`] (the seed is dated from
+//! the adapter's clock), and the clock standing still while they run.
 //!
 //! Each check picks its slots by listing what is free when it runs (each in its own days ahead
 //! of now), and leaves every booking it makes either cancelled or in place, so the checks can
@@ -28,8 +32,12 @@
 //! # }
 //! ```
 //!
-//! The confirmation flow (contract C25) needs an adapter configured with a confirmation code,
-//! so it is not part of [`run_all`]: run [`confirmation_flow`] on such an adapter instead.
+//! Two checks need more than the ports, so they are not part of [`run_all`]:
+//!
+//! - [`confirmation_flow`] needs an adapter configured with a confirmation code (contract C25);
+//! - [`lost_answers_are_outcome_unknown_and_the_writes_happen`] needs a way to make the adapter
+//!   do a write and lose its answer ([`LoseAnswers`]): an in-memory fault script, or a sandbox
+//!   told to drop the connection after doing the work (C31).
 
 // A test-support crate: its checks fail by panicking, with a message saying what broke.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
@@ -49,9 +57,10 @@ use leyr_domain::booking_rules::MAX_COMMENT_CHARS;
 use leyr_domain::document::{DocumentFormat, NewDocument};
 use leyr_domain::error::{Entity, RejectionCode};
 use leyr_domain::ids::{AppointmentId, CareUnitId, HealthcareServiceId, PatientEmrId, ResourceId};
-use leyr_domain::medical_note::{NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
+use leyr_domain::medical_note::{MedicalNote, NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
 use leyr_domain::patient::{
-    NewPatient, Patient, PatientRef, PatientSearch, PersonName, PhoneNumber, Registration,
+    EmailAddress, NewPatient, Patient, PatientRef, PatientSearch, PersonName, PhoneNumber,
+    Registration,
 };
 use leyr_domain::personnummer::Personnummer;
 use leyr_domain::ports::{
@@ -161,6 +170,7 @@ pub async fn run_all(subject: &Subject) {
     an_unknown_care_unit_is_not_found_by_any_method(subject).await;
     unknown_ids_are_not_found_with_their_kind(subject).await;
     patient_lookups_by_personnummer_and_emr_id_agree(subject).await;
+    a_leyr_patient_id_does_not_address_a_patient(subject).await;
     find_patients_matches_names_ignoring_case(subject).await;
     register_patient_is_an_upsert(subject).await;
     register_patient_refuses_a_birth_date_after_today(subject).await;
@@ -169,18 +179,50 @@ pub async fn run_all(subject: &Subject) {
     thirty_days_from_now_hold_slots_of_both_resources(subject).await;
     booking_takes_the_slot_and_every_overlapping_slot(subject).await;
     booking_a_taken_or_unlisted_slot_is_slot_taken(subject).await;
+    a_slot_is_matched_by_its_instants_whatever_the_offset(subject).await;
     booking_with_a_too_long_comment_is_rejected(subject).await;
     concurrent_bookings_of_one_slot_have_exactly_one_winner(subject).await;
     appointments_are_listed_by_patient_resource_and_window(subject).await;
+    a_resource_filter_lists_that_resource_only(subject).await;
+    an_appointment_window_must_end_after_it_starts(subject).await;
     the_recommended_patient_has_a_history(subject).await;
     reschedule_moves_to_a_free_slot_and_back(subject).await;
     cancel_frees_the_slot(subject).await;
     cancelling_twice_is_harmless(subject).await;
     terminal_states_refuse_changes(subject).await;
     cancel_many_is_all_or_nothing(subject).await;
+    cancel_many_answers_in_batch_order(subject).await;
     notes_round_trip_oldest_first(subject).await;
+    several_notes_are_listed_oldest_first(subject).await;
     an_unknown_author_is_not_found(subject).await;
     document_upload_returns_metadata(subject).await;
+}
+
+/// A write whose answer [`LoseAnswers`] can make the adapter lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Write {
+    /// `PatientDirectory::register_patient`.
+    RegisterPatient,
+    /// `AppointmentBook::book`.
+    Book,
+    /// `AppointmentBook::reschedule`.
+    Reschedule,
+    /// `AppointmentBook::cancel`.
+    Cancel,
+    /// `AppointmentBook::cancel_many`.
+    CancelMany,
+    /// `MedicalNotes::write_note`.
+    WriteNote,
+    /// `PatientDocuments::upload_document`.
+    UploadDocument,
+}
+
+/// Makes the adapter under test do its next write of one kind and lose the answer, as a timeout
+/// or a connection dropped after sending does.
+pub trait LoseAnswers: Send + Sync {
+    /// The next call of `write` is done, and its answer is lost.
+    fn lose_next(&self, write: Write);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,10 +395,6 @@ fn with_check_digit(eleven: &str) -> String {
         })
         .sum();
     format!("{eleven}{}", (10 - sum % 10) % 10)
-}
-
-fn same_instants(a: &Timeslot, b: &Timeslot) -> bool {
-    a.same_slot(b)
 }
 
 /// `slot` moved by `minutes`: a slot nobody offers.
@@ -777,6 +815,40 @@ pub async fn unknown_ids_are_not_found_with_their_kind(subject: &Subject) {
         matches!(got, Err(BookError::NotFound(Entity::Patient))),
         "booking for an unknown patient: {got:?}"
     );
+    let known = ehn_new_visits(subject, 1).await.remove(0);
+    let unknown_resource = Timeslot::new(
+        known.start(),
+        known.end(),
+        resource(UNKNOWN_RESOURCE),
+        known.healthcare_service_id().clone(),
+    )
+    .expect("a valid slot");
+    let unknown_service = Timeslot::new(
+        known.start(),
+        known.end(),
+        known.resource_id().clone(),
+        service("contract-unknown-service"),
+    )
+    .expect("a valid slot");
+    for (what, slot, entity) in [
+        ("an unknown resource", unknown_resource, Entity::Resource),
+        (
+            "an unknown service",
+            unknown_service,
+            Entity::HealthcareService,
+        ),
+    ] {
+        let request = BookingRequest {
+            patient: by_personnummer(GAMMA),
+            slot,
+            comment: None,
+        };
+        let got = subject.appointments.book(&unit, &request).await;
+        assert!(
+            matches!(got, Err(BookError::NotFound(found)) if found == entity),
+            "booking a slot of {what} must be NotFound({entity:?}): {got:?}"
+        );
+    }
 
     let appointment: AppointmentId = parse(UNKNOWN_APPOINTMENT);
     let slot = ehn_new_visits(subject, 1).await.remove(0);
@@ -859,6 +931,41 @@ fn position_of(number: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// A seeded patient's EHR id is its personnummer, so a [`PatientRef::EmrId`] holding the
+/// personnummer reaches it (contracts C6, C32); it has no phones or e-mails. Leyr's own patient
+/// id is not an EHR id: a lookup by it is `NotFound(Patient)` (C6).
+pub async fn a_leyr_patient_id_does_not_address_a_patient(subject: &Subject) {
+    for (number, _, _) in TEST_PATIENTS {
+        let position = position_of(number);
+        let patient = get_patient(subject, &by_personnummer(number)).await;
+        assert_eq!(
+            patient.emr_id.as_str(),
+            number,
+            "test patient #{position}: the EHR id is the personnummer"
+        );
+        assert!(
+            patient.phones.is_empty() && patient.emails.is_empty(),
+            "test patient #{position} has no phones or e-mails"
+        );
+        let by_text = get_patient(subject, &PatientRef::EmrId(parse(number))).await;
+        assert_eq!(
+            by_text, patient,
+            "test patient #{position}: the personnummer as EHR id reaches the same patient"
+        );
+        let Some(leyr_id) = &patient.leyr_id else {
+            continue;
+        };
+        let got = subject
+            .patients
+            .get_patient(&care_unit(), &PatientRef::EmrId(parse(leyr_id.as_str())))
+            .await;
+        assert!(
+            matches!(got, Err(ReadError::NotFound(Entity::Patient))),
+            "test patient #{position} must not be reached by its Leyr id: {got:?}"
+        );
+    }
+}
+
 /// `find_patients` matches each given name exactly, ignoring case; no match gives `[]`.
 pub async fn find_patients_matches_names_ignoring_case(subject: &Subject) {
     let find = |first: Option<&str>, last: Option<&str>| {
@@ -900,8 +1007,9 @@ pub async fn find_patients_matches_names_ignoring_case(subject: &Subject) {
     );
 }
 
-/// Registering a new personnummer creates the patient (EHR id = personnummer); registering it
-/// again returns the same patient, unchanged.
+/// Registering a new personnummer creates the patient (EHR id = personnummer), found by either
+/// reference; registering it again, with other names, phones and e-mails, returns the same
+/// patient unchanged, and so does registering a seeded patient under another name.
 pub async fn register_patient_is_an_upsert(subject: &Subject) {
     let personnummer = unregistered_personnummer(subject, "19810101").await;
     let first = NewPatient {
@@ -931,7 +1039,9 @@ pub async fn register_patient_is_an_upsert(subject: &Subject) {
 
     let second = NewPatient {
         first_name: name("Bertil"),
+        last_name: name("Bertilsson"),
         phones: Vec::new(),
+        emails: vec![EmailAddress::new("bertil@example.com").expect("an e-mail")],
         ..first
     };
     match subject
@@ -949,7 +1059,10 @@ pub async fn register_patient_is_an_upsert(subject: &Subject) {
         found, created,
         "the registered patient is found by personnummer"
     );
+    let found = get_patient(subject, &PatientRef::EmrId(created.emr_id.clone())).await;
+    assert_eq!(found, created, "the registered patient is found by EHR id");
 
+    let beta = get_patient(subject, &by_personnummer(BETA)).await;
     let seeded = NewPatient {
         personnummer: parse(BETA),
         first_name: name("Someone"),
@@ -962,16 +1075,25 @@ pub async fn register_patient_is_an_upsert(subject: &Subject) {
         .register_patient(&care_unit(), &seeded)
         .await
     {
-        Ok(Registration::Existing(patient)) => assert_eq!(
-            patient.last_name.as_str(),
-            "Beta",
-            "a seeded patient stays unchanged"
-        ),
+        Ok(Registration::Existing(patient)) => {
+            assert_eq!(
+                patient.last_name.as_str(),
+                "Beta",
+                "a seeded patient stays unchanged"
+            );
+            assert_eq!(patient, beta, "a seeded patient comes back as it was");
+        }
         other => panic!("registering a seeded patient must answer Existing, got {other:?}"),
     }
+    assert_eq!(
+        get_patient(subject, &by_personnummer(BETA)).await,
+        beta,
+        "a seeded patient stays as it was after an upsert under another name"
+    );
 }
 
-/// A personnummer born after today is refused (contract C33).
+/// A personnummer born after today is refused, and so is a coordination number with an
+/// unknown birth date (month `00`), valid as a number but not for TakeCare (contract C33).
 pub async fn register_patient_refuses_a_birth_date_after_today(subject: &Subject) {
     let next_year = in_stockholm(&subject.now).year() + 1;
     let personnummer = unregistered_personnummer(subject, &format!("{next_year}0101")).await;
@@ -989,6 +1111,27 @@ pub async fn register_patient_refuses_a_birth_date_after_today(subject: &Subject
     assert!(
         matches!(got, Err(WriteError::Rejected(_))),
         "registering someone born next year must be rejected: {got:?}"
+    );
+    assert!(
+        matches!(&got, Err(WriteError::Rejected(rejection)) if *rejection.code() == RejectionCode::BadInput),
+        "an external_id that breaks C33 is BAD_INPUT: {got:?}"
+    );
+
+    // Day 61 of month 00: a coordination number issued without a known birth date.
+    let unknown_date = unregistered_personnummer(subject, "19800061").await;
+    let got = subject
+        .patients
+        .register_patient(
+            &care_unit(),
+            &NewPatient {
+                personnummer: unknown_date,
+                ..future
+            },
+        )
+        .await;
+    assert!(
+        matches!(&got, Err(WriteError::Rejected(rejection)) if *rejection.code() == RejectionCode::BadInput),
+        "registering a coordination number without a birth date must be BAD_INPUT: {got:?}"
     );
 }
 
@@ -1212,7 +1355,38 @@ pub async fn booking_a_taken_or_unlisted_slot_is_slot_taken(subject: &Subject) {
     }
 }
 
-/// A comment longer than 500 characters is rejected with `InvalidCommentLength`.
+/// A listed slot written with another UTC offset is the same slot: booking matches instants,
+/// not text (contract C19, C35), and the appointment has the slot's instants.
+pub async fn a_slot_is_matched_by_its_instants_whatever_the_offset(subject: &Subject) {
+    let listed = ehn_new_visits(subject, 2).await.remove(0);
+    let utc = |time: DateTime<FixedOffset>| time.with_timezone(&Utc).fixed_offset();
+    let in_utc = Timeslot::new(
+        utc(listed.start()),
+        utc(listed.end()),
+        listed.resource_id().clone(),
+        listed.healthcare_service_id().clone(),
+    )
+    .expect("a valid slot");
+    assert_ne!(
+        in_utc.start().offset(),
+        listed.start().offset(),
+        "the slot is listed in Stockholm time"
+    );
+    let appointment = book(subject, ZETA, &in_utc, "contract: booked in UTC").await;
+    assert_eq!(
+        (appointment.start(), appointment.end()),
+        (listed.start(), listed.end()),
+        "the appointment has the slot's instants"
+    );
+    assert!(
+        appointment.matches_slot(&listed),
+        "the appointment matches the slot as listed"
+    );
+    cancel(subject, appointment.id()).await;
+}
+
+/// A comment longer than 500 characters is rejected with `InvalidCommentLength`, when booking
+/// and when cancelling (which then changes nothing); 500 characters are accepted.
 pub async fn booking_with_a_too_long_comment_is_rejected(subject: &Subject) {
     let slot = ehn_new_visits(subject, 2).await.remove(0);
     let long = Comment::new("x".repeat(MAX_COMMENT_CHARS + 1)).expect("a comment");
@@ -1236,6 +1410,22 @@ pub async fn booking_with_a_too_long_comment_is_rejected(subject: &Subject) {
         .book(&care_unit(), &request)
         .await
         .expect("a 500-character comment is accepted");
+    let too_long = Cancellation {
+        comment: Some(Comment::new("z".repeat(MAX_COMMENT_CHARS + 1)).expect("a comment")),
+    };
+    let got = subject
+        .appointments
+        .cancel(&care_unit(), appointment.id(), &too_long)
+        .await;
+    assert!(
+        matches!(&got, Err(ChangeError::Rejected(rejection)) if *rejection.code() == RejectionCode::InvalidCommentLength),
+        "a 501-character cancellation comment must be rejected with INVALID_COMMENT_LENGTH, got {got:?}"
+    );
+    assert_eq!(
+        appointment_by_id(subject, EPSILON, appointment.id()).await,
+        appointment,
+        "a rejected cancellation changes nothing"
+    );
     cancel(subject, appointment.id()).await;
 }
 
@@ -1368,8 +1558,81 @@ pub async fn appointments_are_listed_by_patient_resource_and_window(subject: &Su
     cancel(subject, second.id()).await;
 }
 
-/// The recommended test patient has two completed 09:00 visits with Dr Ehn and a note by Dr
-/// Ehn after each, oldest first.
+/// A resource filter lists that resource's appointments and no other's, alone or with a
+/// patient filter, ordered by start.
+pub async fn a_resource_filter_lists_that_resource_only(subject: &Subject) {
+    let window = days_from_now(subject, 11, 14);
+    let with_ehn = ehn_new_visits(subject, 11).await.remove(0);
+    let with_lind = free_slots(subject, Some(NURSE_LIND), Some(NURSE_VISIT), window)
+        .await
+        .into_iter()
+        .next()
+        .expect("a free slot of nurse Lind");
+    let ehn = book(subject, EPSILON, &with_ehn, "contract: by resource, Ehn").await;
+    let lind = book(subject, EPSILON, &with_lind, "contract: by resource, Lind").await;
+    for (resource_id, own, other) in [(DR_EHN, &ehn, &lind), (NURSE_LIND, &lind, &ehn)] {
+        for patient in [None, Some(by_personnummer(EPSILON))] {
+            let query = AppointmentQuery {
+                patient,
+                resource_id: Some(resource(resource_id)),
+                start: Some(window.start()),
+                end: Some(window.end()),
+            };
+            let listed = appointments_in(subject, query).await;
+            assert!(
+                listed.iter().any(|listed| listed.id() == own.id()),
+                "the {resource_id} filter lists that resource's booking"
+            );
+            assert!(
+                listed.iter().all(|listed| listed.id() != other.id()),
+                "the {resource_id} filter lists no booking of the other resource"
+            );
+            assert!(
+                listed
+                    .iter()
+                    .all(|listed| listed.resource_id().map(ResourceId::as_str) == Some(resource_id)),
+                "the {resource_id} filter lists only that resource's appointments"
+            );
+            assert!(
+                listed
+                    .windows(2)
+                    .all(|pair| pair[0].start() <= pair[1].start()),
+                "the {resource_id} filter's appointments are ordered by start"
+            );
+        }
+    }
+    cancel(subject, ehn.id()).await;
+    cancel(subject, lind.id()).await;
+}
+
+/// An appointment listing whose window does not end after it starts is rejected (§3.9: the
+/// sandbox says `BAD_INPUT`), with or without other filters.
+pub async fn an_appointment_window_must_end_after_it_starts(subject: &Subject) {
+    let start = days_from_now(subject, 1, 1).start();
+    for end in [start, start - TimeDelta::hours(1)] {
+        for patient in [None, Some(by_personnummer(ZETA))] {
+            let query = AppointmentQuery {
+                patient,
+                start: Some(start),
+                end: Some(end),
+                ..AppointmentQuery::default()
+            };
+            let got = subject
+                .appointments
+                .list_appointments(&care_unit(), &query)
+                .await;
+            assert!(
+                matches!(&got, Err(ReadError::Rejected(rejection)) if *rejection.code() == RejectionCode::BadInput),
+                "a window ending {} after its start must be rejected with BAD_INPUT: {got:?}",
+                end - start
+            );
+        }
+    }
+}
+
+/// The recommended test patient has two completed 09:00 visits with Dr Ehn, 28 and 14 days before
+/// the seed's start date (contract C32; the seed is dated from the adapter's clock, so that is
+/// the Stockholm date of `now`), and a note by Dr Ehn after each, oldest first.
 pub async fn the_recommended_patient_has_a_history(subject: &Subject) {
     let now = in_stockholm(&subject.now);
     let query = AppointmentQuery {
@@ -1407,6 +1670,16 @@ pub async fn the_recommended_patient_has_a_history(subject: &Subject) {
         );
         assert_eq!(visit.end() - visit.start(), TimeDelta::minutes(30));
     }
+    let today = now.date_naive();
+    let expected: Vec<DateTime<FixedOffset>> = [28, 14]
+        .into_iter()
+        .map(|days| stockholm(today - TimeDelta::days(days), 9, 0))
+        .collect();
+    let starts: Vec<DateTime<FixedOffset>> = history.iter().map(Appointment::start).collect();
+    assert_eq!(
+        starts, expected,
+        "exactly two past visits, 28 and 14 days before the start date at 09:00 Stockholm time"
+    );
     let notes = subject
         .notes
         .list_notes(&care_unit(), &by_personnummer(ALFA))
@@ -1420,6 +1693,27 @@ pub async fn the_recommended_patient_has_a_history(subject: &Subject) {
         by_ehn >= 2,
         "the recommended patient has at least two notes by Dr Ehn, got {by_ehn}"
     );
+    let visit_notes: Vec<&MedicalNote> = notes
+        .iter()
+        .filter(|note| note.author.as_ref().map(ResourceId::as_str) == Some(DR_EHN))
+        .take(2)
+        .collect();
+    for (number, (note, visit)) in visit_notes.iter().zip(&history).enumerate() {
+        assert!(
+            note.created_at > visit.end(),
+            "note {number} is written after visit {number}"
+        );
+        assert!(
+            note.template
+                .as_ref()
+                .is_none_or(|template| *template == NoteTemplate::Unstructured),
+            "note {number} is unstructured"
+        );
+    }
+    assert!(
+        visit_notes[0].created_at < history[1].start(),
+        "the first note is written before the second visit"
+    );
     assert!(
         notes
             .windows(2)
@@ -1432,8 +1726,8 @@ pub async fn the_recommended_patient_has_a_history(subject: &Subject) {
 // Changes
 
 /// A booked appointment moves to a free slot of its service and back; the old slot is freed,
-/// the new one taken; moving onto its own time is allowed; a taken or unlisted target is
-/// `SlotTaken`; an unknown resource is `NotFound(Resource)`.
+/// the new one taken; moving onto its own time is allowed; a taken, unlisted or past target, or
+/// one of another service, is `SlotTaken`; an unknown resource is `NotFound(Resource)`.
 pub async fn reschedule_moves_to_a_free_slot_and_back(subject: &Subject) {
     let slots = ehn_new_visits(subject, 5).await;
     let (home, away, occupied) = (&slots[0], &slots[1], &slots[2]);
@@ -1441,7 +1735,7 @@ pub async fn reschedule_moves_to_a_free_slot_and_back(subject: &Subject) {
     let other = book(subject, DELTA, occupied, "contract: in the way").await;
     let window = days_from_now(subject, 5, 14);
     let listed = |slots: &[Timeslot], slot: &Timeslot| {
-        slots.iter().any(|candidate| same_instants(candidate, slot))
+        slots.iter().any(|candidate| candidate.same_slot(slot))
     };
     let unit = care_unit();
 
@@ -1489,9 +1783,17 @@ pub async fn reschedule_moves_to_a_free_slot_and_back(subject: &Subject) {
         "moving onto its own time is allowed: {stayed:?}"
     );
 
+    let follow_up = free_slots(subject, Some(DR_EHN), Some(FOLLOW_UP_DOCTOR_VISIT), window)
+        .await
+        .into_iter()
+        .next()
+        .expect("a free 1002 slot of Dr Ehn");
     for (what, target) in [
         ("a slot held by another booking", occupied.clone()),
         ("a slot never offered", shifted(home, 7)),
+        // C22: the new slot must be of the appointment's own service.
+        ("a free slot of another service", follow_up),
+        ("a slot in the past", shifted(home, -28 * 24 * 60)),
     ] {
         let request = RescheduleRequest {
             slot: target,
@@ -1529,6 +1831,18 @@ pub async fn reschedule_moves_to_a_free_slot_and_back(subject: &Subject) {
         "moving to an unknown resource: {got:?}"
     );
 
+    let too_long = RescheduleRequest {
+        slot: home.clone(),
+        comment: Some(Comment::new("m".repeat(MAX_COMMENT_CHARS + 1)).expect("a comment")),
+    };
+    let got = subject
+        .appointments
+        .reschedule(&unit, appointment.id(), &too_long)
+        .await;
+    assert!(
+        matches!(&got, Err(ChangeError::Rejected(rejection)) if *rejection.code() == RejectionCode::InvalidCommentLength),
+        "a move with a 501-character comment must be rejected with INVALID_COMMENT_LENGTH: {got:?}"
+    );
     let back = subject
         .appointments
         .reschedule(
@@ -1584,7 +1898,7 @@ pub async fn cancel_frees_the_slot(subject: &Subject) {
     );
     let free = free_slots(subject, Some(DR_EHN), None, days_from_now(subject, 6, 14)).await;
     assert!(
-        free.iter().any(|candidate| same_instants(candidate, &slot)),
+        free.iter().any(|candidate| candidate.same_slot(&slot)),
         "the cancelled slot is listed again"
     );
     let rebooked = book(subject, BETA, &slot, "contract: rebooked").await;
@@ -1635,7 +1949,7 @@ pub async fn cancelling_twice_is_harmless(subject: &Subject) {
     .await;
     assert_eq!(
         free.iter()
-            .filter(|candidate| same_instants(candidate, &slot))
+            .filter(|candidate| candidate.same_slot(&slot))
             .count(),
         1,
         "the slot is listed once"
@@ -1721,8 +2035,7 @@ pub async fn terminal_states_refuse_changes(subject: &Subject) {
     )
     .await;
     assert!(
-        free.iter()
-            .any(|candidate| same_instants(candidate, &slots[1])),
+        free.iter().any(|candidate| candidate.same_slot(&slots[1])),
         "a refused move takes no slot"
     );
 }
@@ -1783,10 +2096,101 @@ pub async fn cancel_many_is_all_or_nothing(subject: &Subject) {
     .await;
     for slot in &slots[..2] {
         assert!(
-            free.iter().any(|candidate| same_instants(candidate, slot)),
+            free.iter().any(|candidate| candidate.same_slot(slot)),
             "a bulk cancel frees the slots"
         );
     }
+}
+
+/// A bulk cancel answers in batch order, whatever the order of creation and of start; an
+/// appointment already cancelled comes back unchanged (contract C24: each follows C23), the
+/// others get the comment appended. A batch holding a completed appointment is refused and
+/// changes nothing.
+pub async fn cancel_many_answers_in_batch_order(subject: &Subject) {
+    let unit = care_unit();
+    let slots = ehn_new_visits(subject, 12).await;
+    // Created c, a, b, d; starting a, b, c, d; cancelled in the order b, d, c, a.
+    let c = book(subject, DELTA, &slots[2], "contract: bulk order c").await;
+    let a = book(subject, DELTA, &slots[0], "contract: bulk order a").await;
+    let b = book(subject, DELTA, &slots[1], "contract: bulk order b").await;
+    let d = book(subject, DELTA, &slots[3], "contract: bulk order d").await;
+    let d = cancel(subject, d.id()).await;
+    let order = [&b, &d, &c, &a];
+    let batch = AppointmentBatch::new(order.iter().map(|booked| booked.id().clone()).collect())
+        .expect("a batch");
+    let cancellation = Cancellation {
+        comment: Some(comment("Clinic closed")),
+    };
+    let cancelled = subject
+        .appointments
+        .cancel_many(&unit, &batch, &cancellation)
+        .await
+        .expect("cancel_many failed");
+    let ids: Vec<&AppointmentId> = cancelled.iter().map(Appointment::id).collect();
+    let expected: Vec<&AppointmentId> = order.iter().map(|booked| booked.id()).collect();
+    assert_eq!(ids, expected, "the result follows the batch order");
+    assert_eq!(
+        cancelled[1], d,
+        "an already cancelled appointment comes back unchanged"
+    );
+    for (booked, got) in order.iter().zip(&cancelled) {
+        assert_eq!(got.status(), &AppointmentStatus::Cancelled);
+        if booked.id() != d.id() {
+            let appended = format!(
+                "{}\nClinic closed",
+                booked.comment().map(Comment::as_str).unwrap_or_default()
+            );
+            assert_eq!(
+                got.comment().map(Comment::as_str),
+                Some(appended.as_str()),
+                "a bulk cancel appends its comment to each appointment's"
+            );
+        }
+    }
+
+    let now = in_stockholm(&subject.now);
+    let completed = appointments_in(
+        subject,
+        AppointmentQuery {
+            patient: Some(by_personnummer(ALFA)),
+            end: Some(now),
+            ..AppointmentQuery::default()
+        },
+    )
+    .await
+    .into_iter()
+    .find(|appointment| appointment.status() == &AppointmentStatus::Completed)
+    .expect("the recommended patient has a completed appointment");
+    let booked = book(
+        subject,
+        DELTA,
+        &slots[0],
+        "contract: bulk with a completed one",
+    )
+    .await;
+    let batch =
+        AppointmentBatch::new(vec![booked.id().clone(), completed.id().clone()]).expect("a batch");
+    let got = subject
+        .appointments
+        .cancel_many(&unit, &batch, &Cancellation::default())
+        .await;
+    // As for a single cancel, an adapter that knows the lifecycle says `Forbidden` and one that
+    // only hears Leyr's `BAD_INPUT` says `Rejected`.
+    assert!(
+        matches!(
+            got,
+            Err(ChangeError::Forbidden(_) | ChangeError::Rejected(_))
+        ),
+        "a batch holding a completed appointment must be refused: {got:?}"
+    );
+    assert_eq!(
+        appointment_by_id(subject, DELTA, booked.id())
+            .await
+            .status(),
+        &AppointmentStatus::Booked,
+        "a refused batch changes nothing"
+    );
+    cancel(subject, booked.id()).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1892,6 +2296,65 @@ pub async fn notes_round_trip_oldest_first(subject: &Subject) {
     );
 }
 
+/// Several notes written one after another are listed in that order, oldest first, after the
+/// patient's earlier notes, whichever reference names the patient.
+pub async fn several_notes_are_listed_oldest_first(subject: &Subject) {
+    let unit = care_unit();
+    let patient = by_personnummer(GAMMA);
+    let mut written = Vec::new();
+    for number in 1..=3 {
+        let note = unstructured_note(
+            &format!("Contract note {number}"),
+            &format!("Written {number} of 3."),
+        );
+        written.push(
+            subject
+                .notes
+                .write_note(&unit, &patient, &note)
+                .await
+                .expect("write_note failed")
+                .id,
+        );
+    }
+    let listed = subject
+        .notes
+        .list_notes(&unit, &patient)
+        .await
+        .expect("list_notes failed");
+    let positions: Vec<Option<usize>> = written
+        .iter()
+        .map(|id| listed.iter().position(|note| note.id == *id))
+        .collect();
+    assert!(
+        positions.iter().all(Option::is_some),
+        "every note written is listed"
+    );
+    assert!(
+        positions.windows(2).all(|pair| pair[0] < pair[1]),
+        "notes are listed in the order they were written: {positions:?}"
+    );
+    assert_eq!(
+        positions.last().copied().flatten(),
+        Some(listed.len() - 1),
+        "the last note written is listed last"
+    );
+    assert!(
+        listed
+            .windows(2)
+            .all(|pair| pair[0].created_at <= pair[1].created_at),
+        "notes are ordered by created_at"
+    );
+    let by_emr_id = subject
+        .notes
+        .list_notes(&unit, &PatientRef::EmrId(emr_id_of(subject, GAMMA).await))
+        .await
+        .expect("list_notes by EHR id failed");
+    assert_eq!(
+        by_emr_id, listed,
+        "a patient's notes are the same by personnummer and by EHR id"
+    );
+}
+
 /// A note or document whose author is not a resource of the care unit is `NotFound(Author)`.
 pub async fn an_unknown_author_is_not_found(subject: &Subject) {
     let unit = care_unit();
@@ -1917,8 +2380,8 @@ pub async fn an_unknown_author_is_not_found(subject: &Subject) {
     );
 }
 
-/// Uploading a small PDF returns its metadata; a format the EHR cannot take is rejected as not
-/// supported.
+/// Uploading a small PDF, JPEG or PNG returns its metadata; a format the EHR cannot take is
+/// rejected as not supported (contract C27).
 pub async fn document_upload_returns_metadata(subject: &Subject) {
     let unit = care_unit();
     let patient = by_personnummer(BETA);
@@ -1981,6 +2444,47 @@ pub async fn document_upload_returns_metadata(subject: &Subject) {
         matches!(&got, Err(WriteError::Rejected(rejection)) if *rejection.code() == RejectionCode::NotSupported),
         "text/plain must be rejected as not supported: {got:?}"
     );
+    let image = |format: DocumentFormat| {
+        NewDocument::new(
+            "Contract image",
+            "Photo",
+            format,
+            resource(DR_EHN),
+            b"\x89PNG\r\n\x1a\n".to_vec(),
+        )
+        .expect("a document")
+    };
+    for format in [DocumentFormat::Jpeg, DocumentFormat::Png] {
+        let document = image(format);
+        let stored = subject
+            .documents
+            .upload_document(&unit, &patient, &document)
+            .await
+            .unwrap_or_else(|error| {
+                panic!("{} must be accepted: {error:?}", document.format().as_str())
+            });
+        assert!(
+            stored
+                .format
+                .as_ref()
+                .is_none_or(|format| format == document.format()),
+            "the document keeps its format"
+        );
+    }
+    for mime in [
+        "image/gif",
+        "application/msword",
+        "application/pdf; charset=x",
+    ] {
+        let got = subject
+            .documents
+            .upload_document(&unit, &patient, &image(DocumentFormat::from_mime(mime)))
+            .await;
+        assert!(
+            matches!(&got, Err(WriteError::Rejected(rejection)) if *rejection.code() == RejectionCode::NotSupported),
+            "{mime} must be rejected as not supported: {got:?}"
+        );
+    }
     let nobody = PatientRef::Personnummer(unregistered_personnummer(subject, "19750505").await);
     let got = subject
         .documents
@@ -1993,11 +2497,187 @@ pub async fn document_upload_returns_metadata(subject: &Subject) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Lost answers (not in `run_all`)
+
+/// A write whose answer is lost is `OutcomeUnknown`, and was done: the booking is found once by
+/// listing the patient's appointments in the slot's window (contract C38), the move, the cancel
+/// and the bulk cancel show in the listing, the note in the patient's notes. Registration is an
+/// upsert, which an adapter may retry by itself (C37): it answers the patient or
+/// `OutcomeUnknown`, and the patient exists either way.
+pub async fn lost_answers_are_outcome_unknown_and_the_writes_happen(
+    subject: &Subject,
+    faults: &dyn LoseAnswers,
+) {
+    let unit = care_unit();
+    let slots = ehn_new_visits(subject, 13).await;
+    let request = BookingRequest {
+        patient: by_personnummer(TOLVAN),
+        slot: slots[0].clone(),
+        comment: Some(comment("contract: lost answer")),
+    };
+    faults.lose_next(Write::Book);
+    let got = subject.appointments.book(&unit, &request).await;
+    assert!(
+        matches!(got, Err(BookError::OutcomeUnknown(_))),
+        "a booking whose answer is lost: {got:?}"
+    );
+    let window = request.window();
+    let found: Vec<Appointment> = appointments_in(
+        subject,
+        AppointmentQuery {
+            patient: Some(request.patient.clone()),
+            start: Some(window.start()),
+            end: Some(window.end()),
+            ..AppointmentQuery::default()
+        },
+    )
+    .await
+    .into_iter()
+    .filter(|appointment| appointment.matches_slot(&request.slot))
+    .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "the booking whose answer was lost happened, once"
+    );
+    let booked = &found[0];
+
+    faults.lose_next(Write::Reschedule);
+    let move_request = RescheduleRequest {
+        slot: slots[1].clone(),
+        comment: None,
+    };
+    let got = subject
+        .appointments
+        .reschedule(&unit, booked.id(), &move_request)
+        .await;
+    assert!(
+        matches!(got, Err(ChangeError::OutcomeUnknown(_))),
+        "a move whose answer is lost: {got:?}"
+    );
+    let moved = appointment_by_id(subject, TOLVAN, booked.id()).await;
+    assert_eq!(
+        (moved.start(), moved.end()),
+        (slots[1].start(), slots[1].end()),
+        "the move whose answer was lost happened"
+    );
+
+    faults.lose_next(Write::Cancel);
+    let got = subject
+        .appointments
+        .cancel(&unit, booked.id(), &Cancellation::default())
+        .await;
+    assert!(
+        matches!(got, Err(ChangeError::OutcomeUnknown(_))),
+        "a cancel whose answer is lost: {got:?}"
+    );
+    assert_eq!(
+        appointment_by_id(subject, TOLVAN, booked.id())
+            .await
+            .status(),
+        &AppointmentStatus::Cancelled,
+        "the cancel whose answer was lost happened"
+    );
+
+    let first = book(subject, TOLVAN, &slots[2], "contract: lost bulk one").await;
+    let second = book(subject, TOLVAN, &slots[3], "contract: lost bulk two").await;
+    let batch =
+        AppointmentBatch::new(vec![first.id().clone(), second.id().clone()]).expect("a batch");
+    faults.lose_next(Write::CancelMany);
+    let got = subject
+        .appointments
+        .cancel_many(&unit, &batch, &Cancellation::default())
+        .await;
+    assert!(
+        matches!(got, Err(ChangeError::OutcomeUnknown(_))),
+        "a bulk cancel whose answer is lost: {got:?}"
+    );
+    for appointment in [&first, &second] {
+        assert_eq!(
+            appointment_by_id(subject, TOLVAN, appointment.id())
+                .await
+                .status(),
+            &AppointmentStatus::Cancelled,
+            "the bulk cancel whose answer was lost happened"
+        );
+    }
+
+    let patient = by_personnummer(TOLVAN);
+    let notes_before = subject
+        .notes
+        .list_notes(&unit, &patient)
+        .await
+        .expect("list_notes failed")
+        .len();
+    faults.lose_next(Write::WriteNote);
+    let got = subject
+        .notes
+        .write_note(
+            &unit,
+            &patient,
+            &unstructured_note("Contract", "Lost answer."),
+        )
+        .await;
+    assert!(
+        matches!(got, Err(WriteError::OutcomeUnknown(_))),
+        "a note whose answer is lost: {got:?}"
+    );
+    let notes_after = subject
+        .notes
+        .list_notes(&unit, &patient)
+        .await
+        .expect("list_notes failed");
+    assert_eq!(
+        notes_after.len(),
+        notes_before + 1,
+        "the note whose answer was lost was written, once"
+    );
+
+    faults.lose_next(Write::UploadDocument);
+    let got = subject
+        .documents
+        .upload_document(&unit, &patient, &small_pdf(DR_EHN))
+        .await;
+    assert!(
+        matches!(got, Err(WriteError::OutcomeUnknown(_))),
+        "a document whose answer is lost: {got:?}"
+    );
+
+    let personnummer = unregistered_personnummer(subject, "19790909").await;
+    let new_patient = NewPatient {
+        personnummer,
+        first_name: name("Förlorat"),
+        last_name: name("Svar"),
+        phones: Vec::new(),
+        emails: Vec::new(),
+    };
+    faults.lose_next(Write::RegisterPatient);
+    let got = subject.patients.register_patient(&unit, &new_patient).await;
+    // Adapters differ here: the upsert may be retried by the adapter itself (leyr-http does,
+    // C37), which then answers the patient; one that does not retry says `OutcomeUnknown`.
+    assert!(
+        matches!(got, Ok(_) | Err(WriteError::OutcomeUnknown(_))),
+        "a registration whose answer is lost: {got:?}"
+    );
+    let registered = get_patient(subject, &PatientRef::Personnummer(personnummer)).await;
+    assert_eq!(
+        (
+            registered.first_name.as_str(),
+            registered.last_name.as_str()
+        ),
+        ("Förlorat", "Svar"),
+        "the registration whose answer was lost happened"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Confirmation (not in `run_all`)
 
 /// For an adapter configured with confirmation `code` (contract C25): a booking awaits
-/// confirmation and holds its slot; a wrong code is refused; the right code books it; a second
-/// confirmation is refused; an awaiting appointment can be cancelled, freeing its slot.
+/// confirmation, is listed so and holds its slot; it cannot be moved (C22); a wrong code is
+/// refused and changes nothing; an unknown id is `NotFound(Appointment)`; the right code books
+/// it, keeping its id, times, resource, service and patient; a second confirmation is refused;
+/// an awaiting appointment can be cancelled, freeing its slot, and then cannot be confirmed.
 pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
     let unit = care_unit();
     let slots = ehn_new_visits(subject, 10).await;
@@ -2019,10 +2699,31 @@ pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
     let window = days_from_now(subject, 10, 14);
     let free = free_slots(subject, Some(DR_EHN), Some(NEW_DOCTOR_VISIT), window).await;
     assert!(
-        !free
-            .iter()
-            .any(|candidate| same_instants(candidate, &slots[0])),
+        !free.iter().any(|candidate| candidate.same_slot(&slots[0])),
         "an awaiting booking holds its slot"
+    );
+    assert_eq!(
+        appointment_by_id(subject, GAMMA, awaiting.id()).await,
+        awaiting,
+        "an awaiting booking is listed as awaiting confirmation"
+    );
+    let move_request = RescheduleRequest {
+        slot: slots[2].clone(),
+        comment: None,
+    };
+    let got = subject
+        .appointments
+        .reschedule(&unit, awaiting.id(), &move_request)
+        .await;
+    assert!(
+        is_refusal(&got),
+        "moving an appointment awaiting confirmation must be refused: {got:?}"
+    );
+    let unknown: AppointmentId = parse(UNKNOWN_APPOINTMENT);
+    let got = subject.appointments.confirm(&unit, &unknown, code).await;
+    assert!(
+        matches!(got, Err(ChangeError::NotFound(Entity::Appointment))),
+        "confirming an unknown appointment: {got:?}"
     );
 
     let wrong = ConfirmationCode::new(if code.as_str() == "contract-wrong" {
@@ -2036,6 +2737,17 @@ pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
         .confirm(&unit, awaiting.id(), &wrong)
         .await;
     assert!(is_refusal(&got), "a wrong code must be refused: {got:?}");
+    assert_eq!(
+        appointment_by_id(subject, GAMMA, awaiting.id()).await,
+        awaiting,
+        "a wrong code and a refused move change nothing"
+    );
+    let free = free_slots(subject, Some(DR_EHN), Some(NEW_DOCTOR_VISIT), window).await;
+    assert!(
+        free.iter().any(|candidate| candidate.same_slot(&slots[2]))
+            && !free.iter().any(|candidate| candidate.same_slot(&slots[0])),
+        "a refused move takes no slot and frees none"
+    );
     let confirmed = subject
         .appointments
         .confirm(&unit, awaiting.id(), code)
@@ -2045,6 +2757,30 @@ pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
         confirmed.status(),
         &AppointmentStatus::Booked,
         "the right code books the appointment"
+    );
+    assert_eq!(
+        (
+            confirmed.id(),
+            confirmed.start(),
+            confirmed.end(),
+            confirmed.resource_id(),
+            confirmed.healthcare_service_id(),
+            confirmed.patient(),
+        ),
+        (
+            awaiting.id(),
+            awaiting.start(),
+            awaiting.end(),
+            awaiting.resource_id(),
+            awaiting.healthcare_service_id(),
+            awaiting.patient(),
+        ),
+        "confirming changes the status only"
+    );
+    assert_eq!(
+        appointment_by_id(subject, GAMMA, awaiting.id()).await,
+        confirmed,
+        "the listing shows the confirmation"
     );
     let got = subject
         .appointments
@@ -2072,9 +2808,13 @@ pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
     );
     let free = free_slots(subject, Some(DR_EHN), Some(NEW_DOCTOR_VISIT), window).await;
     assert!(
-        free.iter()
-            .any(|candidate| same_instants(candidate, &slots[1])),
+        free.iter().any(|candidate| candidate.same_slot(&slots[1])),
         "cancelling an awaiting booking frees its slot"
+    );
+    let got = subject.appointments.confirm(&unit, second.id(), code).await;
+    assert!(
+        is_refusal(&got),
+        "confirming a cancelled appointment must be refused: {got:?}"
     );
     cancel(subject, confirmed.id()).await;
 }

@@ -6,16 +6,14 @@
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, Utc};
 use leyr_domain::appointment::{
-    Appointment, AppointmentBatch, AppointmentQuery, AppointmentStatus, BookingRequest, Comment,
-    ConfirmationCode, LifecycleCommand, LifecycleEvent, RescheduleRequest,
+    Appointment, AppointmentBatch, AppointmentParts, AppointmentQuery, AppointmentStatus,
+    BookingRequest, Comment, ConfirmationCode, LifecycleCommand, LifecycleEvent, RescheduleRequest,
 };
 use leyr_domain::booking_rules::{MAX_COMMENT_CHARS, is_completed};
 use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
 use leyr_domain::document::{Document, DocumentFormat, NewDocument};
 use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection, RejectionCode};
-use leyr_domain::ids::{
-    AppointmentId, CareUnitId, DocumentId, LeyrPatientId, NoteId, PatientEmrId, ResourceId,
-};
+use leyr_domain::ids::{AppointmentId, CareUnitId, DocumentId, NoteId, PatientEmrId, ResourceId};
 use leyr_domain::medical_note::{MedicalNote, NewMedicalNote, NoteTemplate};
 use leyr_domain::patient::{NewPatient, Patient, PatientRef, PatientSearch, Registration};
 use leyr_domain::ports::{
@@ -27,7 +25,7 @@ use leyr_domain::timeslot::{Timeslot, TimeslotQuery};
 
 use crate::InMemoryEhr;
 use crate::faults::Operation;
-use crate::state::{Records, StoredAppointment, UnitState, read, write};
+use crate::state::{Placement, Records, SlotEntry, StoredAppointment, UnitState, read, write};
 
 impl InMemoryEhr {
     fn now(&self) -> DateTime<Utc> {
@@ -203,8 +201,13 @@ impl InMemoryEhr {
         if let Some(existing) = patients.resolve(&reference) {
             return Ok(Registration::Existing(existing.clone()));
         }
+        let leyr_id = self
+            .inner
+            .ids
+            .next_unused(|id| patients.has_leyr_id(id))
+            .ok_or_else(internal)?;
         let patient = Patient {
-            leyr_id: Some(LeyrPatientId::new(self.inner.ids.next_uuid()).map_err(|_| internal())?),
+            leyr_id: Some(leyr_id),
             emr_id: PatientEmrId::new(new_patient.personnummer.as_str()).map_err(|_| internal())?,
             personnummer: Some(new_patient.personnummer),
             first_name: new_patient.first_name.clone(),
@@ -260,24 +263,26 @@ impl InMemoryEhr {
         };
 
         // Pick the free entries under the read lock; build the owned slots after releasing it.
-        let mut free: Vec<(usize, crate::state::SlotEntry)> = Vec::new();
+        let mut free: Vec<(usize, SlotEntry)> = Vec::new();
         {
             let records = read(&unit.records);
             for resource in resources {
-                let holds = records.holds(resource);
                 let candidates = unit.resources[resource].slots_between(
                     query.window.start(),
                     query.window.end(),
                     now,
                 );
+                let holds = records.holds(resource).counts(candidates.clone());
+                let slots = &unit.resources[resource].slots[candidates];
                 free.extend(
-                    candidates
+                    slots
                         .iter()
-                        .filter(|entry| {
-                            only_service.is_none_or(|service| entry.service() == service)
+                        .zip(holds)
+                        .filter(|&(entry, &held)| {
+                            held == 0
+                                && only_service.is_none_or(|service| entry.service() == service)
                         })
-                        .filter(|entry| !holds.overlaps(entry.start, entry.end, None))
-                        .map(|entry| (resource, *entry)),
+                        .map(|(entry, _)| (resource, *entry)),
                 );
             }
         }
@@ -291,18 +296,19 @@ impl InMemoryEhr {
                     .then(a.service().cmp(&b.service()))
             });
         }
-        Ok(free
-            .into_iter()
-            .filter_map(|(resource, entry)| {
-                Timeslot::new(
-                    entry.start,
-                    entry.end,
-                    unit.resources[resource].resource.id.clone(),
-                    unit.services[entry.service()].id.clone(),
-                )
-                .ok()
-            })
-            .collect())
+        // A loop, not `collect::<Result<_, _>>()`, which cannot size the vector up front.
+        let mut slots = Vec::with_capacity(free.len());
+        for (resource, entry) in free {
+            let slot = Timeslot::new(
+                entry.start,
+                entry.end,
+                unit.resources[resource].resource.id.clone(),
+                unit.services[entry.service()].id.clone(),
+            )
+            .map_err(|_| internal())?;
+            slots.push(slot);
+        }
+        Ok(slots)
     }
 }
 
@@ -405,9 +411,10 @@ impl InMemoryEhr {
         if too_long(request.comment.as_ref()) {
             return Err(BookError::Rejected(comment_rejection()));
         }
-        let entry = unit.resources[resource]
+        let index = unit.resources[resource]
             .find_slot(slot.start(), slot.end(), service)
             .ok_or(BookError::SlotTaken)?;
+        let entry = unit.resources[resource].slots[index];
         if entry.start.with_timezone(&Utc) <= self.now() {
             return Err(BookError::SlotTaken);
         }
@@ -425,20 +432,36 @@ impl InMemoryEhr {
             patient: Some(patient),
             resource: Some(resource),
             service: Some(service),
+            span: unit.resources[resource].span_of_slot(index),
         };
         // Everything that allocates happens before the lock; under it, only the check that the
         // slot is still free and the insert, so concurrent bookings wait as little as possible.
         loop {
-            let answer = unit.appointment(&stored).ok_or_else(internal)?;
+            // The answer carries the caller's own ids, equal to the world's (a prefixed resource
+            // id aside, C21): concurrent bookings then do not all bump the world's shared ones.
+            let resource_id = if slot.resource_id().as_str().starts_with("emr_id:") {
+                unit.resources[resource].resource.id.clone()
+            } else {
+                slot.resource_id().clone()
+            };
+            let answer = Appointment::new(AppointmentParts {
+                id: stored.id.clone(),
+                status: stored.status.clone(),
+                start: stored.start,
+                end: stored.end,
+                comment: stored.comment.clone(),
+                care_unit_id: care_unit.clone(),
+                patient: stored.patient.clone(),
+                resource_id: Some(resource_id),
+                healthcare_service_id: Some(slot.healthcare_service_id().clone()),
+            })
+            .map_err(|_| internal())?;
             let key = stored.id.clone();
             let mut records = write(&unit.records);
-            if records
-                .holds(resource)
-                .overlaps(entry.start, entry.end, None)
-            {
+            if !records.holds(resource).is_free(index) {
                 return Err(BookError::SlotTaken);
             }
-            match records.try_insert(stored, key) {
+            match records.try_insert(&unit.resources, stored, key) {
                 Ok(_) => return Ok(answer),
                 Err(refused) => {
                     // The minted id was taken (possible only with data seeded from the same
@@ -459,6 +482,12 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        // §3.9: a window must end after it starts; the sandbox says so before any lookup.
+        if let (Some(start), Some(end)) = (query.start, query.end)
+            && end <= start
+        {
+            return Err(ReadError::Rejected(Rejection::new(RejectionCode::BadInput)));
+        }
         let patient = match &query.patient {
             Some(reference) => {
                 Some(emr_id_of(unit, reference).ok_or(ReadError::NotFound(Entity::Patient))?)
@@ -475,7 +504,7 @@ impl InMemoryEhr {
         let now = self.now();
         let records = read(&unit.records);
         let mut positions: Vec<usize> = match &patient {
-            Some(emr_id) => records.positions_of_patient(emr_id.as_str()).to_vec(),
+            Some(emr_id) => records.positions_of_patient(emr_id).to_vec(),
             None => records.positions().collect(),
         };
         positions.retain(|&position| {
@@ -484,11 +513,11 @@ impl InMemoryEhr {
                 && query.starts_within(&stored.start)
         });
         positions.sort_by_key(|&position| (records.stored(position).start, position));
-        Ok(positions
-            .into_iter()
-            .filter_map(|position| unit.appointment(records.stored(position)))
-            .map(|appointment| reported(appointment, now))
-            .collect())
+        let mut appointments = Vec::with_capacity(positions.len());
+        for position in positions {
+            appointments.push(Self::current(unit, &records, position, now)?);
+        }
+        Ok(appointments)
     }
 
     /// The appointment at `position` as the EHR reports it now.
@@ -536,13 +565,12 @@ impl InMemoryEhr {
         let service = unit
             .service(target.healthcare_service_id())
             .ok_or(ChangeError::SlotTaken)?;
-        let entry = unit.resources[resource]
+        let index = unit.resources[resource]
             .find_slot(target.start(), target.end(), service)
             .ok_or(ChangeError::SlotTaken)?;
+        let entry = unit.resources[resource].slots[index];
         if entry.start.with_timezone(&Utc) <= now
-            || records
-                .holds(resource)
-                .overlaps(entry.start, entry.end, Some(position))
+            || !records.is_free(&unit.resources, resource, index, Some(position))
         {
             return Err(ChangeError::SlotTaken);
         }
@@ -559,7 +587,12 @@ impl InMemoryEhr {
                 comment: request.comment.clone(),
             })
             .map_err(ChangeError::Forbidden)?;
-        records.update(position, &moved, Some(resource), Some(service));
+        let placement = Placement {
+            resource,
+            service,
+            span: unit.resources[resource].span_of_slot(index),
+        };
+        records.update(&unit.resources, position, &moved, Some(placement));
         Ok(moved)
     }
 
@@ -595,9 +628,7 @@ impl InMemoryEhr {
             cancelled.push(current.apply(&command).map_err(ChangeError::Forbidden)?);
         }
         for (&position, appointment) in positions.iter().zip(&cancelled) {
-            let stored = records.stored(position);
-            let (resource, service) = (stored.resource, stored.service);
-            records.update(position, appointment, resource, service);
+            records.update(&unit.resources, position, appointment, None);
         }
         Ok(cancelled)
     }
@@ -624,10 +655,8 @@ impl InMemoryEhr {
                 RejectionCode::BadInput,
             )));
         }
-        let stored = records.stored(position);
-        let (resource, service) = (stored.resource, stored.service);
-        records.update(position, &confirmed, resource, service);
-        Ok(confirmed)
+        records.update(&unit.resources, position, &confirmed, None);
+        Ok(reported(confirmed, now))
     }
 }
 
@@ -643,7 +672,7 @@ impl MedicalNotes for InMemoryEhr {
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
         let emr_id = emr_id_of(unit, patient).ok_or(ReadError::NotFound(Entity::Patient))?;
-        let mut notes = read(&unit.records).notes_of(emr_id.as_str()).to_vec();
+        let mut notes = read(&unit.records).notes_of(&emr_id).to_vec();
         // Stable: notes written at the same instant stay in the order they were written.
         notes.sort_by_key(|note| note.created_at);
         Ok(notes)
@@ -695,12 +724,11 @@ impl InMemoryEhr {
         }
         let created_at: DateTime<FixedOffset> = in_stockholm(&self.now());
         let mut records = write(&unit.records);
-        let id = loop {
-            let candidate = self.inner.ids.next_uuid();
-            if !records.has_note(candidate.as_str()) {
-                break NoteId::new(candidate).map_err(|_| internal())?;
-            }
-        };
+        let id: NoteId = self
+            .inner
+            .ids
+            .next_unused(|id| records.has_note(id))
+            .ok_or_else(internal)?;
         let written = MedicalNote {
             id,
             created_at,
@@ -709,7 +737,7 @@ impl InMemoryEhr {
             author: Some(author),
             text: Some(note.text.clone()),
         };
-        records.add_note(emr_id.as_str(), written.clone());
+        records.add_note(&emr_id, written.clone());
         Ok(written)
     }
 }
@@ -749,12 +777,11 @@ impl InMemoryEhr {
         }
         let created_at = in_stockholm(&self.now());
         let mut records = write(&unit.records);
-        let id = loop {
-            let candidate = self.inner.ids.next_uuid();
-            if !records.has_document(candidate.as_str()) {
-                break DocumentId::new(candidate).map_err(|_| internal())?;
-            }
-        };
+        let id: DocumentId = self
+            .inner
+            .ids
+            .next_unused(|id| records.has_document(id))
+            .ok_or_else(internal)?;
         let stored = Document {
             id,
             title: Some(document.title().to_owned()),
@@ -763,7 +790,7 @@ impl InMemoryEhr {
             author: Some(author),
             created_at: Some(created_at),
         };
-        records.add_document(emr_id.as_str(), stored.clone());
+        records.add_document(&emr_id, stored.clone());
         Ok(stored)
     }
 }

@@ -4,6 +4,7 @@
 //! entropy. splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
 //! 2014) passes BigCrush and needs one addition and three multiply-xorshift steps per number.
 
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The increment of splitmix64: the odd integer closest to 2^64 divided by the golden ratio.
@@ -74,6 +75,17 @@ impl IdSource {
         let high = mix(before.wrapping_add(GOLDEN_GAMMA));
         let low = mix(before.wrapping_add(GOLDEN_GAMMA.wrapping_mul(2)));
         uuid_v4(high, low)
+    }
+
+    /// The next id of the sequence that `taken` does not hold, as `T`: a dataset may already
+    /// hold ids from the same sequence. `None` only if `T` refuses UUID text.
+    pub(crate) fn next_unused<T: FromStr>(&self, taken: impl Fn(&str) -> bool) -> Option<T> {
+        loop {
+            let candidate = self.next_uuid();
+            if !taken(candidate.as_str()) {
+                return candidate.as_str().parse().ok();
+            }
+        }
     }
 }
 

@@ -2,22 +2,24 @@
 //! records (patients; appointments, notes and documents) behind their own locks.
 //!
 //! Slots never change after loading; what changes is which of them are held. So each resource
-//! keeps its slots in one vector sorted by start (a window is found by binary search), and the
-//! held appointments in a `BTreeMap` keyed by start. A slot is free when no held interval of its
-//! resource overlaps it; since no held interval is longer than the longest one seen, only the
-//! holds starting in `[slot.start - longest, slot.end)` need a look.
+//! keeps its slots in one vector sorted by start (a window or a slot is found by binary search),
+//! and beside it, under the records' lock, one counter per slot: how many held (booked or
+//! awaiting) appointments overlap that slot. A slot is free when its counter is zero, so a
+//! booking checks one counter and, when it takes the slot, bumps the counters of the few slots
+//! its interval overlaps; a cancellation or a move undoes exactly that.
 
-use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
+use std::ops::Range;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveTime, TimeDelta, TimeZone, Timelike, Weekday};
 use leyr_domain::appointment::{Appointment, AppointmentParts, AppointmentStatus, Comment};
 use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
 use leyr_domain::document::Document;
 use leyr_domain::error::Entity;
 use leyr_domain::ids::{
-    AppointmentId, CareUnitId, HealthcareServiceId, LeyrPatientId, PatientEmrId, ResourceId,
+    AppointmentId, CareUnitId, DocumentId, HealthcareServiceId, LeyrPatientId, NoteId,
+    PatientEmrId, ResourceId,
 };
 use leyr_domain::medical_note::MedicalNote;
 use leyr_domain::patient::{Patient, PatientRef};
@@ -80,10 +82,7 @@ pub(crate) struct UnitState {
 impl UnitState {
     /// The index of a resource, by its EHR id with or without the `emr_id:` prefix.
     pub(crate) fn resource(&self, id: &ResourceId) -> Option<usize> {
-        let text = id.as_str();
-        self.resource_index
-            .get(text.strip_prefix("emr_id:").unwrap_or(text))
-            .copied()
+        self.resource_index.get(resource_key(id)).copied()
     }
 
     pub(crate) fn service(&self, id: &HealthcareServiceId) -> Option<usize> {
@@ -91,42 +90,99 @@ impl UnitState {
     }
 }
 
+/// A resource's EHR id without an `emr_id:` prefix, the form the world keys resources by.
+fn resource_key(id: &ResourceId) -> &str {
+    let text = id.as_str();
+    text.strip_prefix("emr_id:").unwrap_or(text)
+}
+
 /// A resource and its slots.
 #[derive(Debug)]
 pub(crate) struct ResourceState {
     pub(crate) resource: Resource,
-    /// Sorted by (start, service, end), no duplicates.
+    /// Sorted by (start, service, end), no duplicates. A slot's position is its index in the
+    /// resource's [`Holds`].
     pub(crate) slots: Vec<SlotEntry>,
+    /// The longest slot: a slot starting that long or longer before an instant ends by it.
+    longest: TimeDelta,
 }
 
 impl ResourceState {
-    /// The slot with exactly these instants and service.
+    fn new(resource: Resource, slots: Vec<SlotEntry>) -> Self {
+        let longest = slots
+            .iter()
+            .map(SlotEntry::length_bound)
+            .max()
+            .unwrap_or_default();
+        Self {
+            resource,
+            slots,
+            longest: TimeDelta::seconds(longest),
+        }
+    }
+
+    /// The index of the slot with exactly these instants and service.
     pub(crate) fn find_slot(
         &self,
         start: DateTime<FixedOffset>,
         end: DateTime<FixedOffset>,
         service: usize,
-    ) -> Option<SlotEntry> {
+    ) -> Option<usize> {
         let first = self.slots.partition_point(|entry| entry.start < start);
         self.slots[first..]
             .iter()
             .take_while(|entry| entry.start == start)
-            .find(|entry| entry.service() == service && entry.end == end)
-            .copied()
+            .position(|entry| entry.service() == service && entry.end == end)
+            .map(|offset| first + offset)
     }
 
-    /// The slots that start in `[from, until)` and strictly after `now`.
+    /// The indices of the slots that start in `[from, until)` and strictly after `now`.
     pub(crate) fn slots_between(
         &self,
         from: DateTime<FixedOffset>,
         until: DateTime<FixedOffset>,
         now: DateTime<FixedOffset>,
-    ) -> &[SlotEntry] {
+    ) -> Range<usize> {
         let first = self
             .slots
             .partition_point(|entry| entry.start < from || entry.start <= now);
         let last = first + self.slots[first..].partition_point(|entry| entry.start < until);
-        &self.slots[first..last]
+        first..last
+    }
+
+    /// The span of `[start, end)`: the slots that start after `start - longest` and before
+    /// `end`. Every slot that shares an instant with the interval is in it (a slot starting
+    /// earlier has ended by `start`), and a slot in it does when it ends after `start`.
+    pub(crate) fn span(
+        &self,
+        start: DateTime<FixedOffset>,
+        end: DateTime<FixedOffset>,
+    ) -> Range<usize> {
+        let first = match start.checked_sub_signed(self.longest) {
+            Some(earliest) => self.slots.partition_point(|entry| entry.start <= earliest),
+            None => 0,
+        };
+        let last = first + self.slots[first..].partition_point(|entry| entry.start < end);
+        first..last
+    }
+
+    /// [`ResourceState::span`] of slot `slot`'s own interval, found by stepping to its
+    /// neighbours instead of searching: a booking knows its slot, and its span is a handful of
+    /// slots.
+    pub(crate) fn span_of_slot(&self, slot: usize) -> Range<usize> {
+        let Some(entry) = self.slots.get(slot) else {
+            return slot..slot;
+        };
+        let earliest = entry.start.checked_sub_signed(self.longest);
+        let mut first = slot;
+        while first > 0 && earliest.is_none_or(|earliest| self.slots[first - 1].start > earliest) {
+            first -= 1;
+        }
+        let mut last = slot + 1;
+        while last < self.slots.len() && self.slots[last].start < entry.end {
+            last += 1;
+        }
+        first..last
     }
 }
 
@@ -142,6 +198,20 @@ impl SlotEntry {
     pub(crate) fn service(&self) -> usize {
         self.service as usize
     }
+
+    /// Its length in whole seconds, rounded up: a bound for [`ResourceState::span`]. Cheap for
+    /// a slot within one UTC day (every generated slot), where subtracting datetimes would mean
+    /// calendar arithmetic for each of a million slots.
+    fn length_bound(&self) -> i64 {
+        let (start, end) = (self.start.naive_utc(), self.end.naive_utc());
+        if start.date() == end.date() {
+            i64::from(end.num_seconds_from_midnight())
+                - i64::from(start.num_seconds_from_midnight())
+                + 1
+        } else {
+            (end - start).num_seconds() + 1
+        }
+    }
 }
 
 /// The patients of a care unit.
@@ -149,8 +219,9 @@ impl SlotEntry {
 pub(crate) struct PatientBook {
     /// In registration order.
     patients: Vec<Patient>,
-    by_emr_id: FastMap<String, usize>,
+    by_emr_id: FastMap<PatientEmrId, usize>,
     by_personnummer: FastMap<Personnummer, usize>,
+    leyr_ids: FastSet<LeyrPatientId>,
 }
 
 impl PatientBook {
@@ -171,18 +242,29 @@ impl PatientBook {
         &self.patients
     }
 
-    /// Adds `patient`, unless its EHR id or personnummer is taken.
+    /// Whether a patient has Leyr id `id`.
+    pub(crate) fn has_leyr_id(&self, id: &str) -> bool {
+        self.leyr_ids.contains(id)
+    }
+
+    /// Adds `patient`, unless its EHR id, personnummer or Leyr id is taken.
     pub(crate) fn insert(&mut self, patient: Patient) -> Result<&Patient, Entity> {
         let taken = self.by_emr_id.contains_key(patient.emr_id.as_str())
             || patient
                 .personnummer
-                .is_some_and(|p| self.by_personnummer.contains_key(&p));
+                .is_some_and(|p| self.by_personnummer.contains_key(&p))
+            || patient
+                .leyr_id
+                .as_ref()
+                .is_some_and(|id| self.leyr_ids.contains(id));
         if taken {
             return Err(Entity::Patient);
         }
+        if let Some(id) = &patient.leyr_id {
+            self.leyr_ids.insert(id.clone());
+        }
         let position = self.patients.len();
-        self.by_emr_id
-            .insert(patient.emr_id.as_str().to_owned(), position);
+        self.by_emr_id.insert(patient.emr_id.clone(), position);
         if let Some(personnummer) = patient.personnummer {
             self.by_personnummer.insert(personnummer, position);
         }
@@ -193,7 +275,7 @@ impl PatientBook {
 
 /// How many appointments one storage chunk holds: appointments are stored in fixed chunks so
 /// that a growing book never moves (or frees) a large buffer while the lock is held. 512 keeps a
-/// chunk (about 80 KiB) under the allocator's usual `mmap` threshold.
+/// chunk (about 70 KiB) under the allocator's usual `mmap` threshold.
 const CHUNK: usize = 512;
 
 /// The appointments, notes and documents of a care unit.
@@ -203,17 +285,17 @@ pub(crate) struct Records {
     appointments: Vec<Vec<StoredAppointment>>,
     count: usize,
     by_id: FastMap<AppointmentId, usize>,
-    /// Keyed by the patient's EHR id.
-    by_patient: FastMap<String, Vec<usize>>,
+    /// Positions in creation order, by the patient's EHR id.
+    by_patient: FastMap<PatientEmrId, Vec<usize>>,
     /// One per resource, by resource index.
     holds: Vec<Holds>,
-    /// Keyed by the patient's EHR id, in creation order.
-    notes: FastMap<String, Vec<MedicalNote>>,
-    /// Keyed by the patient's EHR id, in creation order.
-    documents: FastMap<String, Vec<Document>>,
+    /// In creation order, by the patient's EHR id.
+    notes: FastMap<PatientEmrId, Vec<MedicalNote>>,
+    /// In creation order, by the patient's EHR id.
+    documents: FastMap<PatientEmrId, Vec<Document>>,
     /// Every note and document id, so minted ids never repeat one.
-    note_ids: FastSet<String>,
-    document_ids: FastSet<String>,
+    note_ids: FastSet<NoteId>,
+    document_ids: FastSet<DocumentId>,
 }
 
 /// An appointment as stored: the care unit is implied, and the resource and service are
@@ -228,6 +310,24 @@ pub(crate) struct StoredAppointment {
     pub(crate) patient: Option<PatientEmrId>,
     pub(crate) resource: Option<usize>,
     pub(crate) service: Option<usize>,
+    /// The span of its interval among its resource's slots ([`ResourceState::span`]): the
+    /// slots whose counters its hold changes.
+    pub(crate) span: Range<usize>,
+}
+
+/// Where an appointment moves: its new resource and service, and its span there.
+#[derive(Debug, Clone)]
+pub(crate) struct Placement {
+    pub(crate) resource: usize,
+    pub(crate) service: usize,
+    pub(crate) span: Range<usize>,
+}
+
+impl StoredAppointment {
+    /// The resource whose slots this appointment holds, if it holds any.
+    fn held_resource(&self) -> Option<usize> {
+        self.resource.filter(|_| self.status.holds_slot())
+    }
 }
 
 impl UnitState {
@@ -253,13 +353,16 @@ impl UnitState {
 }
 
 impl Records {
-    fn new(resources: usize) -> Self {
+    fn new(resources: &[ResourceState]) -> Self {
         Self {
             appointments: Vec::new(),
             count: 0,
             by_id: FastMap::default(),
             by_patient: FastMap::default(),
-            holds: (0..resources).map(|_| Holds::default()).collect(),
+            holds: resources
+                .iter()
+                .map(|resource| Holds::new(resource.slots.len()))
+                .collect(),
             notes: FastMap::default(),
             documents: FastMap::default(),
             note_ids: FastSet::default(),
@@ -279,21 +382,43 @@ impl Records {
         &self.holds[resource]
     }
 
+    /// Whether slot `slot` of `resource` is free, counting no hold of the appointment at
+    /// `ignore` (a move onto its own time is allowed).
+    pub(crate) fn is_free(
+        &self,
+        resources: &[ResourceState],
+        resource: usize,
+        slot: usize,
+        ignore: Option<usize>,
+    ) -> bool {
+        let held = self.holds[resource].count(slot);
+        let own = ignore
+            .map(|position| self.stored(position))
+            .is_some_and(|own| {
+                let entry = &resources[resource].slots[slot];
+                own.held_resource() == Some(resource)
+                    && own.start < entry.end
+                    && entry.start < own.end
+            });
+        held == u32::from(own)
+    }
+
     /// Every appointment's position, in creation order.
-    pub(crate) fn positions(&self) -> std::ops::Range<usize> {
+    pub(crate) fn positions(&self) -> Range<usize> {
         0..self.count
     }
 
     /// The positions of one patient's appointments, in creation order.
-    pub(crate) fn positions_of_patient(&self, emr_id: &str) -> &[usize] {
+    pub(crate) fn positions_of_patient(&self, emr_id: &PatientEmrId) -> &[usize] {
         self.by_patient.get(emr_id).map_or(&[], Vec::as_slice)
     }
 
-    /// Adds an appointment, unless its id is taken (then it is handed back); it holds its slot
-    /// if its status says so.
-    /// `key` is a clone of `stored.id`, made by the caller before taking the lock.
+    /// Adds an appointment, unless its id is taken (then it is handed back); it holds its slots
+    /// if its status says so. `key` is a clone of `stored.id`, made by the caller before taking
+    /// the lock.
     pub(crate) fn try_insert(
         &mut self,
+        resources: &[ResourceState],
         stored: StoredAppointment,
         key: AppointmentId,
     ) -> Result<usize, Box<StoredAppointment>> {
@@ -305,16 +430,15 @@ impl Records {
             }
         }
         if let Some(patient) = &stored.patient {
-            match self.by_patient.get_mut(patient.as_str()) {
+            match self.by_patient.get_mut(patient) {
                 Some(positions) => positions.push(position),
                 None => {
-                    self.by_patient
-                        .insert(patient.as_str().to_owned(), vec![position]);
+                    self.by_patient.insert(patient.clone(), vec![position]);
                 }
             }
         }
-        if let (true, Some(resource)) = (stored.status.holds_slot(), stored.resource) {
-            self.holds[resource].insert(stored.start, stored.end, position);
+        if let Some(resource) = stored.held_resource() {
+            self.holds[resource].add(&resources[resource].slots, &stored);
         }
         if self
             .appointments
@@ -330,47 +454,50 @@ impl Records {
         Ok(position)
     }
 
-    /// Makes the appointment at `position` what `next` says (status, times, comment), now with
-    /// `resource` and `service`, moving its hold.
+    /// Makes the appointment at `position` what `next` says (status, times, comment), moved to
+    /// `placement` if one is given, keeping the slot counters in step.
     pub(crate) fn update(
         &mut self,
+        resources: &[ResourceState],
         position: usize,
         next: &Appointment,
-        resource: Option<usize>,
-        service: Option<usize>,
+        placement: Option<Placement>,
     ) {
         let stored = &mut self.appointments[position / CHUNK][position % CHUNK];
-        if let (true, Some(old)) = (stored.status.holds_slot(), stored.resource) {
-            self.holds[old].remove(stored.start, position);
+        if let Some(old) = stored.held_resource() {
+            self.holds[old].remove(&resources[old].slots, stored);
         }
         stored.status = next.status().clone();
         stored.start = next.start();
         stored.end = next.end();
         stored.comment = next.comment().cloned();
-        stored.resource = resource;
-        stored.service = service;
-        if let (true, Some(new)) = (stored.status.holds_slot(), resource) {
-            self.holds[new].insert(stored.start, stored.end, position);
+        if let Some(placement) = placement {
+            stored.resource = Some(placement.resource);
+            stored.service = Some(placement.service);
+            stored.span = placement.span;
+        }
+        if let Some(new) = stored.held_resource() {
+            self.holds[new].add(&resources[new].slots, stored);
         }
     }
 
-    pub(crate) fn notes_of(&self, emr_id: &str) -> &[MedicalNote] {
+    pub(crate) fn notes_of(&self, emr_id: &PatientEmrId) -> &[MedicalNote] {
         self.notes.get(emr_id).map_or(&[], Vec::as_slice)
     }
 
-    pub(crate) fn add_note(&mut self, emr_id: &str, note: MedicalNote) {
-        self.note_ids.insert(note.id.as_str().to_owned());
-        self.notes.entry(emr_id.to_owned()).or_default().push(note);
+    pub(crate) fn add_note(&mut self, emr_id: &PatientEmrId, note: MedicalNote) {
+        self.note_ids.insert(note.id.clone());
+        self.notes.entry(emr_id.clone()).or_default().push(note);
     }
 
     pub(crate) fn has_note(&self, id: &str) -> bool {
         self.note_ids.contains(id)
     }
 
-    pub(crate) fn add_document(&mut self, emr_id: &str, document: Document) {
-        self.document_ids.insert(document.id.as_str().to_owned());
+    pub(crate) fn add_document(&mut self, emr_id: &PatientEmrId, document: Document) {
+        self.document_ids.insert(document.id.clone());
         self.documents
-            .entry(emr_id.to_owned())
+            .entry(emr_id.clone())
             .or_default()
             .push(document);
     }
@@ -380,47 +507,64 @@ impl Records {
     }
 }
 
-/// The held (booked or awaiting) appointments of one resource.
-#[derive(Debug, Default)]
+/// For each slot of one resource (by slot index), how many held (booked or awaiting)
+/// appointments share an instant with it.
+#[derive(Debug)]
 pub(crate) struct Holds {
-    /// (start, appointment position) to end.
-    by_start: BTreeMap<(DateTime<FixedOffset>, usize), DateTime<FixedOffset>>,
-    /// The longest hold ever inserted.
-    longest: TimeDelta,
+    overlapping: Vec<u32>,
 }
 
 impl Holds {
-    fn insert(
-        &mut self,
-        start: DateTime<FixedOffset>,
-        end: DateTime<FixedOffset>,
-        position: usize,
-    ) {
-        self.longest = self.longest.max(end - start);
-        self.by_start.insert((start, position), end);
-    }
-
-    fn remove(&mut self, start: DateTime<FixedOffset>, position: usize) {
-        self.by_start.remove(&(start, position));
-    }
-
-    /// Whether a hold other than `ignore` shares an instant with `[start, end)`.
-    pub(crate) fn overlaps(
-        &self,
-        start: DateTime<FixedOffset>,
-        end: DateTime<FixedOffset>,
-        ignore: Option<usize>,
-    ) -> bool {
-        if self.by_start.is_empty() {
-            return false;
+    fn new(slots: usize) -> Self {
+        Self {
+            overlapping: vec![0; slots],
         }
-        let earliest = start
-            .checked_sub_signed(self.longest)
-            .unwrap_or_else(|| DateTime::<Utc>::MIN_UTC.fixed_offset());
-        self.by_start
-            .range((earliest, 0)..(end, 0))
-            .any(|(&(_, position), &hold_end)| Some(position) != ignore && hold_end > start)
     }
+
+    /// How many held appointments overlap slot `slot`.
+    pub(crate) fn count(&self, slot: usize) -> u32 {
+        self.overlapping.get(slot).copied().unwrap_or_default()
+    }
+
+    /// Whether no held appointment overlaps slot `slot`.
+    pub(crate) fn is_free(&self, slot: usize) -> bool {
+        self.count(slot) == 0
+    }
+
+    /// The counts of the slots `slots`, in order.
+    pub(crate) fn counts(&self, slots: Range<usize>) -> &[u32] {
+        self.overlapping.get(slots).unwrap_or_default()
+    }
+
+    /// Counts `held` on every slot it overlaps. `slots` are its resource's.
+    fn add(&mut self, slots: &[SlotEntry], held: &StoredAppointment) {
+        for count in overlapped(slots, &mut self.overlapping, held) {
+            *count = count.saturating_add(1);
+        }
+    }
+
+    /// Undoes [`Holds::add`] of the same appointment.
+    fn remove(&mut self, slots: &[SlotEntry], held: &StoredAppointment) {
+        for count in overlapped(slots, &mut self.overlapping, held) {
+            *count = count.saturating_sub(1);
+        }
+    }
+}
+
+/// The counters of the slots `held` overlaps: those of its span that end after it starts.
+fn overlapped<'a>(
+    slots: &'a [SlotEntry],
+    counts: &'a mut [u32],
+    held: &StoredAppointment,
+) -> impl Iterator<Item = &'a mut u32> {
+    let start = held.start;
+    let slots = slots.get(held.span.clone()).unwrap_or_default();
+    let counts = counts.get_mut(held.span.clone()).unwrap_or_default();
+    slots
+        .iter()
+        .zip(counts)
+        .filter(move |(entry, _)| entry.end > start)
+        .map(|(_, count)| count)
 }
 
 /// Builds the world from `dataset`, minting missing Leyr patient ids from `ids`. Records that
@@ -514,23 +658,24 @@ impl UnitLoader {
             .collect();
 
         let mut slots: Vec<Vec<SlotEntry>> = vec![Vec::new(); resource_data.len()];
-        if let Some(plan) = weekday_slots {
-            for (resource, data) in resource_data.iter().enumerate() {
-                for service_id in &data.services {
-                    let Some(&service) = service_index.get(service_id.as_str()) else {
-                        self.unknown(Entity::HealthcareService);
-                        continue;
-                    };
-                    match services[service].duration {
-                        Some(duration) if duration > TimeDelta::zero() => {
-                            generate_weekday_slots(&mut slots[resource], plan, service, duration);
-                        }
-                        _ => {
-                            let care_unit = self.care_unit.clone();
-                            let service = service_id.clone();
-                            self.problem
-                                .get_or_insert(DatasetError::NoDuration { care_unit, service });
-                        }
+        for (resource, data) in resource_data.iter().enumerate() {
+            for service_id in &data.services {
+                let Some(&service) = service_index.get(service_id.as_str()) else {
+                    self.unknown(Entity::HealthcareService);
+                    continue;
+                };
+                let Some(plan) = weekday_slots else {
+                    continue;
+                };
+                match services[service].duration {
+                    Some(duration) if duration > TimeDelta::zero() => {
+                        generate_weekday_slots(&mut slots[resource], plan, service, duration);
+                    }
+                    _ => {
+                        let care_unit = self.care_unit.clone();
+                        let service = service_id.clone();
+                        self.problem
+                            .get_or_insert(DatasetError::NoDuration { care_unit, service });
                     }
                 }
             }
@@ -552,16 +697,13 @@ impl UnitLoader {
                     a.start == b.start && a.service == b.service && a.end == b.end
                 });
                 slots.shrink_to_fit();
-                ResourceState {
-                    resource: data.resource,
-                    slots,
-                }
+                ResourceState::new(data.resource, slots)
             })
             .collect();
 
         let mut unit = UnitState {
             care_unit,
-            records: RwLock::new(Records::new(resources.len())),
+            records: RwLock::new(Records::new(&resources)),
             resources,
             resource_index,
             services,
@@ -592,7 +734,7 @@ impl UnitLoader {
             } else {
                 let mut note = patient_note.note;
                 note.created_at = in_stockholm(&note.created_at);
-                records.add_note(patient_note.patient.as_str(), note);
+                records.add_note(&patient_note.patient, note);
             }
         }
         unit
@@ -612,9 +754,8 @@ impl UnitLoader {
             let resource = match last_resource {
                 Some((id, found)) if id == slot.resource_id() => found,
                 _ => {
-                    let text = slot.resource_id().as_str();
                     let found = resource_index
-                        .get(text.strip_prefix("emr_id:").unwrap_or(text))
+                        .get(resource_key(slot.resource_id()))
                         .copied();
                     last_resource = Some((slot.resource_id(), found));
                     found
@@ -651,10 +792,15 @@ impl UnitLoader {
             .patients
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner);
+        // A minted Leyr id must not be one a later patient of the list brings.
+        let listed: FastSet<LeyrPatientId> = patient_list
+            .iter()
+            .filter_map(|patient| patient.leyr_id.clone())
+            .collect();
         for mut patient in patient_list {
             patient.care_unit_id = unit.care_unit.id.clone();
             if patient.leyr_id.is_none() {
-                patient.leyr_id = LeyrPatientId::new(ids.next_uuid()).ok();
+                patient.leyr_id = ids.next_unused(|id| listed.contains(id) || book.has_leyr_id(id));
             }
             if book.insert(patient).is_err() {
                 self.duplicate(Entity::Patient);
@@ -684,18 +830,22 @@ impl UnitLoader {
             } else if !patient_known {
                 self.unknown(Entity::Patient);
             } else {
+                let (start, end) = (appointment.start(), appointment.end());
+                let resource = resource.flatten();
                 let stored = StoredAppointment {
                     id: appointment.id().clone(),
                     status: appointment.status().clone(),
-                    start: in_stockholm(&appointment.start()),
-                    end: in_stockholm(&appointment.end()),
+                    start: in_stockholm(&start),
+                    end: in_stockholm(&end),
                     comment: appointment.comment().cloned(),
                     patient: appointment.patient().cloned(),
-                    resource: resource.flatten(),
+                    resource,
                     service: service.flatten(),
+                    span: resource
+                        .map_or(0..0, |resource| unit.resources[resource].span(start, end)),
                 };
                 let key = stored.id.clone();
-                if records.try_insert(stored, key).is_err() {
+                if records.try_insert(&unit.resources, stored, key).is_err() {
                     self.duplicate(Entity::Appointment);
                 }
             }
@@ -753,68 +903,184 @@ fn generate_weekday_slots(
 
 #[cfg(test)]
 mod tests {
+    use chrono::Utc;
+
     use super::*;
 
     fn at(minute: i64) -> DateTime<FixedOffset> {
         DateTime::<Utc>::UNIX_EPOCH.fixed_offset() + TimeDelta::minutes(minute)
     }
 
+    /// One resource with these `(start, end)` slots (in minutes), all of service 0.
+    fn resource_with(slots: &[(i64, i64)]) -> Vec<ResourceState> {
+        let mut entries: Vec<SlotEntry> = slots
+            .iter()
+            .map(|&(start, end)| SlotEntry {
+                start: at(start),
+                end: at(end),
+                service: 0,
+            })
+            .collect();
+        entries.sort_by_key(|entry| (entry.start, entry.end));
+        let resource = Resource {
+            id: ResourceId::new("r").unwrap(),
+            name: None,
+        };
+        vec![ResourceState::new(resource, entries)]
+    }
+
+    /// A booked appointment of resource 0 over `[start, end)`.
+    fn booked(id: &str, start: i64, end: i64) -> StoredAppointment {
+        StoredAppointment {
+            id: AppointmentId::new(id).unwrap(),
+            status: AppointmentStatus::Booked,
+            start: at(start),
+            end: at(end),
+            comment: None,
+            patient: None,
+            resource: Some(0),
+            service: Some(0),
+            span: 0..0,
+        }
+    }
+
+    fn hold(
+        records: &mut Records,
+        resources: &[ResourceState],
+        mut stored: StoredAppointment,
+    ) -> usize {
+        stored.span = resources[0].span(stored.start, stored.end);
+        let key = stored.id.clone();
+        records.try_insert(resources, stored, key).unwrap()
+    }
+
+    /// Whether the slot `[start, end)` of resource 0 is free, not counting `ignore`.
+    fn free(
+        records: &Records,
+        resources: &[ResourceState],
+        (start, end): (i64, i64),
+        ignore: Option<usize>,
+    ) -> bool {
+        let slot = resources[0].find_slot(at(start), at(end), 0).unwrap();
+        records.is_free(resources, 0, slot, ignore)
+    }
+
     #[test]
     fn holds_overlap_half_open_intervals_only() {
-        let mut holds = Holds::default();
-        assert!(!holds.overlaps(at(0), at(30), None), "nothing held");
-        holds.insert(at(60), at(90), 7);
+        let resources = resource_with(&[
+            (0, 30),
+            (30, 60),
+            (90, 120),
+            (89, 120),
+            (45, 61),
+            (70, 75),
+            (0, 200),
+        ]);
+        let mut records = Records::new(&resources);
+        assert!(free(&records, &resources, (0, 30), None), "nothing held");
+        let position = hold(&mut records, &resources, booked("a", 60, 90));
         assert!(
-            !holds.overlaps(at(30), at(60), None),
+            free(&records, &resources, (30, 60), None),
             "ending where a hold starts is free"
         );
         assert!(
-            !holds.overlaps(at(90), at(120), None),
+            free(&records, &resources, (90, 120), None),
             "starting where a hold ends is free"
         );
-        assert!(holds.overlaps(at(89), at(120), None));
-        assert!(holds.overlaps(at(45), at(61), None));
-        assert!(holds.overlaps(at(70), at(75), None), "inside");
-        assert!(holds.overlaps(at(0), at(200), None), "around");
+        assert!(!free(&records, &resources, (89, 120), None));
+        assert!(!free(&records, &resources, (45, 61), None));
+        assert!(!free(&records, &resources, (70, 75), None), "inside");
+        assert!(!free(&records, &resources, (0, 200), None), "around");
         assert!(
-            !holds.overlaps(at(70), at(75), Some(7)),
+            free(&records, &resources, (70, 75), Some(position)),
             "the ignored hold does not count"
         );
     }
 
     #[test]
     fn a_long_hold_is_found_from_far_after_its_start() {
-        let mut holds = Holds::default();
-        holds.insert(at(0), at(600), 1);
-        holds.insert(at(700), at(715), 2);
+        let resources = resource_with(&[(590, 605), (600, 700), (700, 715)]);
+        let mut records = Records::new(&resources);
+        let long = hold(&mut records, &resources, booked("long", 0, 600));
+        hold(&mut records, &resources, booked("short", 700, 715));
         assert!(
-            holds.overlaps(at(590), at(605), None),
+            !free(&records, &resources, (590, 605), None),
             "the ten-hour hold still covers minute 590"
         );
-        assert!(!holds.overlaps(at(600), at(700), None));
-        holds.remove(at(0), 1);
+        assert!(free(&records, &resources, (600, 700), None));
+        let stored = records.stored(long);
+        let cancelled = Appointment::new(AppointmentParts {
+            id: stored.id.clone(),
+            status: AppointmentStatus::Cancelled,
+            start: stored.start,
+            end: stored.end,
+            comment: None,
+            care_unit_id: CareUnitId::new("u").unwrap(),
+            patient: None,
+            resource_id: None,
+            healthcare_service_id: None,
+        })
+        .unwrap();
+        records.update(&resources, long, &cancelled, None);
         assert!(
-            !holds.overlaps(at(590), at(605), None),
+            free(&records, &resources, (590, 605), None),
             "a removed hold frees its time"
+        );
+        assert!(
+            !free(&records, &resources, (700, 715), None),
+            "the other stays"
+        );
+    }
+
+    #[test]
+    fn a_long_slot_is_blocked_by_a_hold_far_after_its_start() {
+        let resources = resource_with(&[(0, 600), (590, 605), (605, 620)]);
+        let mut records = Records::new(&resources);
+        hold(&mut records, &resources, booked("late", 590, 605));
+        assert!(!free(&records, &resources, (0, 600), None));
+        assert!(free(&records, &resources, (605, 620), None));
+    }
+
+    #[test]
+    fn the_span_of_a_slot_found_by_stepping_equals_the_searched_one() {
+        // Dr Ehn's morning: 30-minute new visits and 15-minute follow-ups, back to back.
+        let mut slots: Vec<(i64, i64)> = (0..8).map(|n| (n * 30, n * 30 + 30)).collect();
+        slots.extend((0..16).map(|n| (n * 15, n * 15 + 15)));
+        slots.push((500, 560));
+        let resources = resource_with(&slots);
+        let resource = &resources[0];
+        for (slot, entry) in resource.slots.iter().enumerate() {
+            assert_eq!(
+                resource.span_of_slot(slot),
+                resource.span(entry.start, entry.end),
+                "slot {slot}"
+            );
+        }
+        let taken = resource.find_slot(at(30), at(60), 0).unwrap();
+        let overlapped: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = resource.slots
+            [resource.span_of_slot(taken)]
+        .iter()
+        .filter(|entry| entry.end > at(30))
+        .map(|entry| (entry.start, entry.end))
+        .collect();
+        assert_eq!(
+            overlapped,
+            [(at(30), at(45)), (at(30), at(60)), (at(45), at(60))],
+            "the 30-minute slot at minute 30 overlaps itself and two follow-ups"
         );
     }
 
     #[test]
     fn slots_between_respects_the_window_and_now() {
-        let entry = |minute| SlotEntry {
-            start: at(minute),
-            end: at(minute + 15),
-            service: 0,
+        let slots: Vec<(i64, i64)> = (0..10).map(|slot| (slot * 15, slot * 15 + 15)).collect();
+        let resources = resource_with(&slots);
+        let resource = &resources[0];
+        let starts = |range: Range<usize>| {
+            resource.slots[range]
+                .iter()
+                .map(|entry| entry.start)
+                .collect::<Vec<_>>()
         };
-        let resource = ResourceState {
-            resource: Resource {
-                id: ResourceId::new("r").unwrap(),
-                name: None,
-            },
-            slots: (0..10).map(|slot| entry(slot * 15)).collect(),
-        };
-        let starts =
-            |slots: &[SlotEntry]| slots.iter().map(|entry| entry.start).collect::<Vec<_>>();
         assert_eq!(
             starts(resource.slots_between(at(15), at(60), at(-1))),
             [at(15), at(30), at(45)]
@@ -828,7 +1094,7 @@ mod tests {
         assert_eq!(
             resource
                 .find_slot(at(30), at(45), 0)
-                .map(|entry| entry.start),
+                .map(|slot| resource.slots[slot].start),
             Some(at(30))
         );
         assert!(

@@ -555,7 +555,13 @@ fn a_refused_secret_is_one_line_naming_status_and_instance_once() {
     assert_eq!(output.status.code(), Some(1), "refused by Leyr");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("refused the credentials (HTTP 401)"), "{stderr}");
+    assert!(
+        stderr.contains("refused the credentials (HTTP 401)"),
+        "{stderr}"
+    );
     assert_eq!(stderr.matches("[instance ").count(), 1, "{stderr}");
-    assert!(!stderr.contains(SECRET) && !stderr.contains("the-right-secret"), "{stderr}");
+    assert!(
+        !stderr.contains(SECRET) && !stderr.contains("the-right-secret"),
+        "{stderr}"
+    );
 }

@@ -472,3 +472,114 @@ async fn appointments_of_a_resource_and_window_are_listed_in_start_order() {
         .collect();
     assert_eq!(starts, [earlier.start(), later.start()]);
 }
+
+#[tokio::test]
+async fn a_confirmation_after_the_end_answers_completed_as_the_listing_does() {
+    // C20 applies to every answer, not only to listings: over HTTP the sandbox reports the
+    // confirmed appointment so, and the fake must agree.
+    let code = ConfirmationCode::new("123456").unwrap();
+    let clock = ManualClock::default();
+    let ehr = InMemoryEhr::builder()
+        .clock(Arc::new(clock.clone()))
+        .confirmation_code(code.clone())
+        .build()
+        .unwrap();
+    let timeslot = a_free_slot(&ehr, 1).await;
+    let appointment = book(&ehr, seed::TEST_PATIENTS[3], &timeslot).await;
+    clock.set(timeslot.end().to_utc() + TimeDelta::seconds(1));
+    let confirmed = ehr
+        .confirm(&care_unit(), appointment.id(), &code)
+        .await
+        .unwrap();
+    let listed = all_appointments(&ehr)
+        .await
+        .into_iter()
+        .find(|listed| listed.id() == appointment.id())
+        .unwrap();
+    assert_eq!(
+        confirmed.status(),
+        &AppointmentStatus::Completed,
+        "booked, and its end has passed"
+    );
+    assert_eq!(confirmed, listed, "the answer is the appointment as listed");
+}
+
+#[test]
+fn build_refuses_a_resource_offering_an_unknown_service_even_without_the_generator() {
+    let mut unit = custom_unit();
+    unit.resources[0].services.push(service("ghost"));
+    assert!(unit.weekday_slots.is_none());
+    let refused = InMemoryEhr::builder()
+        .dataset(Dataset {
+            care_units: vec![unit],
+        })
+        .build();
+    assert_eq!(
+        refused.err(),
+        Some(DatasetError::UnknownReference {
+            care_unit: CareUnitId::new("20").unwrap(),
+            entity: Entity::HealthcareService
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_registered_patient_never_gets_a_leyr_id_another_patient_holds() {
+    let number = with_check_digit("19810101001");
+    // The first Leyr id the default sequence mints...
+    let taken = InMemoryEhr::builder()
+        .build()
+        .unwrap()
+        .register_patient(&care_unit(), &new_patient(&number))
+        .await
+        .unwrap()
+        .into_patient()
+        .leyr_id
+        .unwrap();
+    // ...is already a seeded patient's in a world built from an earlier run's data.
+    let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+    let mut dataset = seed::takecare(start, 7);
+    dataset.care_units[0].patients[0].leyr_id = Some(taken.clone());
+    let ehr = InMemoryEhr::builder().dataset(dataset).build().unwrap();
+    let created = ehr
+        .register_patient(&care_unit(), &new_patient(&number))
+        .await
+        .unwrap()
+        .into_patient();
+    assert!(created.leyr_id.is_some());
+    assert_ne!(created.leyr_id, Some(taken), "two patients share a Leyr id");
+
+    let mut twice = seed::takecare(start, 7);
+    let shared = twice.care_units[0].patients[0].leyr_id.clone();
+    twice.care_units[0].patients[1].leyr_id = shared;
+    assert_eq!(
+        InMemoryEhr::builder().dataset(twice).build().err(),
+        Some(DatasetError::Duplicate {
+            care_unit: care_unit(),
+            entity: Entity::Patient
+        }),
+        "a dataset with two patients sharing a Leyr id is refused"
+    );
+}
+
+#[tokio::test]
+async fn an_appointment_window_that_does_not_end_after_it_starts_is_bad_input() {
+    // §3.9: the sandbox answers such a window with BAD_INPUT, before looking anything up.
+    let (ehr, _) = seeded();
+    let start = stockholm(2025, 1, 7, 8, 0);
+    for end in [start, start - TimeDelta::hours(1)] {
+        for patient_filter in [None, Some(PatientRef::EmrId("nobody".parse().unwrap()))] {
+            let query = AppointmentQuery {
+                patient: patient_filter,
+                start: Some(start),
+                end: Some(end),
+                ..AppointmentQuery::default()
+            };
+            let got = ehr.list_appointments(&care_unit(), &query).await;
+            assert!(
+                matches!(&got, Err(ReadError::Rejected(rejection)) if *rejection.code() == RejectionCode::BadInput),
+                "{got:?}"
+            );
+        }
+    }
+}

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use leyr_contract::Subject;
+use leyr_contract::{LoseAnswers, Subject, Write};
 use leyr_domain::appointment::ConfirmationCode;
 use leyr_domain::ports::Clock;
-use leyr_in_memory::{InMemoryEhr, ManualClock};
+use leyr_in_memory::{Fault, InMemoryEhr, ManualClock, Operation};
 
 use crate::utc;
 
@@ -48,4 +48,41 @@ async fn the_confirmation_flow_holds_with_a_confirmation_code() {
         .build()
         .unwrap();
     leyr_contract::confirmation_flow(&Subject::from_adapter(Arc::new(ehr), now), &code).await;
+}
+
+/// Loses answers with the fake's fault plan: a scripted `Fault::OutcomeUnknown` does the write
+/// and then loses its answer.
+struct ScriptedLoss(InMemoryEhr);
+
+impl LoseAnswers for ScriptedLoss {
+    fn lose_next(&self, write: Write) {
+        let operation = match write {
+            Write::RegisterPatient => Operation::RegisterPatient,
+            Write::Book => Operation::Book,
+            Write::Reschedule => Operation::Reschedule,
+            Write::Cancel => Operation::Cancel,
+            Write::CancelMany => Operation::CancelMany,
+            Write::WriteNote => Operation::WriteNote,
+            Write::UploadDocument => Operation::UploadDocument,
+            other => panic!("no fault for {other:?}"),
+        };
+        self.0.faults().script(operation, [Fault::OutcomeUnknown]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_answers_are_outcome_unknown_and_the_writes_happen() {
+    let clock = ManualClock::default();
+    let now = clock.now();
+    let ehr = InMemoryEhr::seeded(Arc::new(clock));
+    let subject = Subject::from_adapter(Arc::new(ehr.clone()), now);
+    let faults = ScriptedLoss(ehr);
+    leyr_contract::lost_answers_are_outcome_unknown_and_the_writes_happen(&subject, &faults).await;
+    // The check leaves the world as a second run can use, and no fault behind.
+    leyr_contract::lost_answers_are_outcome_unknown_and_the_writes_happen(&subject, &faults).await;
+    assert!(
+        Operation::ALL
+            .iter()
+            .all(|operation| faults.0.faults().pending(*operation) == 0)
+    );
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod behaviour;
+mod concurrency;
 mod contract;
 mod faults;
 mod lifecycle_model;

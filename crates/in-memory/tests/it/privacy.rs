@@ -38,3 +38,38 @@ async fn debug_output_holds_no_personnummer_or_name() {
     let faults: &Faults = ehr.faults();
     assert_no_patient_data(&format!("{faults:?}"));
 }
+
+#[test]
+fn datasets_builders_and_dataset_errors_hold_no_patient_data() {
+    use leyr_domain::patient::{EmailAddress, PhoneNumber};
+    use leyr_in_memory::InMemoryEhr;
+
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+    let mut dataset = seed::takecare(start, 7);
+    let unit = &mut dataset.care_units[0];
+    unit.patients[1]
+        .phones
+        .push(PhoneNumber::new("+46701234567").unwrap());
+    unit.patients[1]
+        .emails
+        .push(EmailAddress::new("alfa@example.com").unwrap());
+    let personal = ["701234567", "alfa@example.com", "Anamnes", "Nybesök läkare"];
+    let assert_none = |text: &str| {
+        assert_no_patient_data(text);
+        for data in personal {
+            assert!(!text.contains(data), "`{text}` holds {data}");
+        }
+    };
+    assert_none(&format!("{:?}", unit.notes[0]));
+    assert_none(&format!("{:?}", unit.patients[1]));
+    let builder = InMemoryEhr::builder().dataset(dataset.clone());
+    assert_none(&format!("{builder:?}"));
+    assert_none(&format!("{:?}", builder.build().unwrap()));
+
+    let mut twice = dataset;
+    let alfa = twice.care_units[0].patients[1].clone();
+    twice.care_units[0].patients.push(alfa);
+    let refused = InMemoryEhr::builder().dataset(twice).build().unwrap_err();
+    assert_none(&format!("{refused:?}"));
+    assert_none(&refused.to_string());
+}
