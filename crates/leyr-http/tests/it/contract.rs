@@ -5,7 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use leyr_contract::{Subject, confirmation_flow, run_all};
+use leyr_contract::{
+    LoseAnswers, Subject, Write, confirmation_flow,
+    lost_answers_are_outcome_unknown_and_the_writes_happen, run_all,
+};
 use leyr_domain::appointment::{AppointmentQuery, BookingRequest, ConfirmationCode};
 use leyr_domain::error::BackendErrorKind;
 use leyr_domain::ports::{
@@ -57,6 +60,34 @@ async fn leyr_http_over_the_sandbox_keeps_the_contract() {
     run_all(&subject).await;
     // The suite leaves the world as a second run can use.
     run_all(&subject).await;
+
+    sandbox.shutdown().await.unwrap();
+}
+
+/// Loses a write's answer the way a network does: the sandbox does the work, then drops the
+/// connection unanswered (C31).
+struct DroppedConnection<'a>(&'a RunningSandbox);
+
+impl LoseAnswers for DroppedConnection<'_> {
+    fn lose_next(&self, _write: Write) {
+        // The next request the sandbox sees is the write itself: the suite sends nothing between.
+        self.0.faults().next(HttpFault::DropAfterWork);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leyr_http_reports_lost_answers_as_outcome_unknown_and_the_writes_happen_c37_c38() {
+    let clock = clock();
+    let sandbox = sandbox(&clock).await;
+    let subject = Subject::from_adapter(Arc::new(client_for(&sandbox)), clock.now());
+
+    lost_answers_are_outcome_unknown_and_the_writes_happen(&subject, &DroppedConnection(&sandbox))
+        .await;
+    assert_eq!(
+        sandbox.faults().pending(),
+        0,
+        "every scripted drop was used by its write"
+    );
 
     sandbox.shutdown().await.unwrap();
 }
