@@ -122,6 +122,12 @@ impl BookAppointment {
         request: &BookingRequest,
     ) -> Result<Booked, BookAppointmentError> {
         let now = self.clock.now();
+        // The rules that need no data first: a slot that starts too soon or a comment that is
+        // too long is refused without a request.
+        self.rules
+            .check_timing(&request.slot, now)
+            .and_then(|()| self.rules.check_comment(request.comment.as_ref()))
+            .map_err(BookAppointmentError::Rule)?;
         let existing = self
             .appointments
             .list_appointments(care_unit, &same_day_query(request))

@@ -137,7 +137,8 @@ async fn the_rules_listing_covers_the_patients_day_in_stockholm() {
 #[tokio::test]
 async fn a_slot_that_has_started_breaks_a_rule_and_is_never_booked() {
     let mut appointments = MockAppointmentBook::new();
-    expect_rules_listing(&mut appointments, Vec::new());
+    // A timing rule needs no data: it is checked before anything is read.
+    appointments.expect_list_appointments().times(0);
     appointments.expect_book().times(0);
     let late = BookAppointment::new(
         Arc::new(appointments),
@@ -181,7 +182,7 @@ async fn an_overlapping_appointment_breaks_a_rule_and_is_never_booked() {
 #[tokio::test]
 async fn configured_rules_are_checked_before_booking() {
     let mut appointments = MockAppointmentBook::new();
-    expect_rules_listing(&mut appointments, Vec::new());
+    appointments.expect_list_appointments().times(0);
     appointments.expect_book().times(0);
     let rules = BookingRules {
         min_lead_time: TimeDelta::days(2),
@@ -201,6 +202,27 @@ async fn configured_rules_are_checked_before_booking() {
     assert!(matches!(
         error,
         BookAppointmentError::Rule(RuleViolation::TooShortNotice)
+    ));
+}
+
+#[tokio::test]
+async fn a_too_long_comment_is_refused_before_any_request() {
+    let mut appointments = MockAppointmentBook::new();
+    appointments.expect_list_appointments().times(0);
+    appointments.expect_book().times(0);
+    let request = BookingRequest {
+        comment: Some(Comment::new("x".repeat(501)).unwrap()),
+        ..request()
+    };
+
+    let error = use_case(appointments)
+        .run(&care_unit(), &request)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(
+        error,
+        BookAppointmentError::Rule(RuleViolation::CommentTooLong { max: 500 })
     ));
 }
 
