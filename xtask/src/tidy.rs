@@ -74,18 +74,26 @@ fn domain_does_no_io(root: &Path, problems: &mut Vec<String>) -> Result {
             )
             .into());
         }
-        let tree = String::from_utf8_lossy(&output.stdout);
-        for line in tree.lines() {
-            let name = line.split_whitespace().next().unwrap_or_default();
-            if IO_CRATES.contains(&name) {
-                problems.push(format!(
-                    "leyr-domain depends on the I/O crate `{name}` (features: {features:?}); \
-                     move that code to an adapter crate and keep the domain pure"
-                ));
-            }
+        for name in io_crates_in(&String::from_utf8_lossy(&output.stdout)) {
+            problems.push(format!(
+                "leyr-domain depends on the I/O crate `{name}` (features: {features:?}); \
+                 move that code to an adapter crate and keep the domain pure"
+            ));
         }
     }
     Ok(())
+}
+
+/// The I/O crates named in `cargo tree --prefix none` output (one `name vX.Y.Z ...` per line).
+fn io_crates_in(tree: &str) -> Vec<String> {
+    let mut found: Vec<String> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| IO_CRATES.contains(name))
+        .map(str::to_owned)
+        .collect();
+    found.dedup();
+    found
 }
 
 fn only_the_clock_reads_the_clock(root: &Path, problems: &mut Vec<String>) -> Result {
@@ -211,4 +219,104 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A throwaway workspace-shaped tree under the system's temporary directory.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Self {
+            let root =
+                std::env::temp_dir().join(format!("xtask-tidy-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&root);
+            fs::create_dir_all(&root).unwrap();
+            Self(root)
+        }
+
+        fn file(&self, path: &str, text: &str) {
+            let path = self.0.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn io_crates_are_found_in_cargo_tree_output() {
+        let tree = "leyr-domain v0.1.0 (/x)\nchrono v0.4.42\ntokio v1.48.0\nserde_json v1.0.145\n";
+        assert_eq!(io_crates_in(tree), ["tokio", "serde_json"]);
+        assert!(
+            io_crates_in("leyr-domain v0.1.0\nchrono v0.4.42\ntokio-macros v2.0.0\n").is_empty()
+        );
+    }
+
+    #[test]
+    fn a_clock_call_outside_the_clock_file_is_a_problem() {
+        let scratch = Scratch::new("clock");
+        scratch.file(
+            "crates/domain/src/rules.rs",
+            "fn f() { let now = Utc::now(); }\n// Utc::now in a comment is fine\n",
+        );
+        scratch.file("crates/app/src/clock.rs", "fn now() { Utc::now() }\n");
+        scratch.file("crates/app/tests/it.rs", "fn t() { SystemTime::now(); }\n");
+        scratch.file(
+            "crates/in-memory/src/bench.rs",
+            "fn t() { Instant::now(); }\n",
+        );
+        let mut problems = Vec::new();
+        only_the_clock_reads_the_clock(&scratch.0, &mut problems).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("crates/domain/src/rules.rs:1 calls `Utc::now`"));
+    }
+
+    #[test]
+    fn forbidden_macros_in_shipped_code_are_problems() {
+        let scratch = Scratch::new("macros");
+        let call = concat!("to", "do!()");
+        scratch.file("crates/app/src/lib.rs", &format!("fn f() {{ {call} }}\n"));
+        scratch.file("crates/app/tests/it.rs", &format!("fn t() {{ {call} }}\n"));
+        let mut problems = Vec::new();
+        no_forbidden_macros(&scratch.0, &mut problems).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("crates/app/src/lib.rs:1 uses"));
+    }
+
+    #[test]
+    fn manifests_must_inherit_lints_and_workspace_dependencies() {
+        let scratch = Scratch::new("manifests");
+        scratch.file(
+            "xtask/Cargo.toml",
+            "[package]\nname = \"xtask\"\n\n[lints]\nworkspace = true\n",
+        );
+        scratch.file(
+            "crates/good/Cargo.toml",
+            "[package]\nname = \"good\"\n\n[dependencies]\nserde.workspace = true\ntokio = { workspace = true, features = [\"rt\"] }\n\n[lints]\nworkspace = true\n",
+        );
+        scratch.file(
+            "crates/bad/Cargo.toml",
+            "[package]\nname = \"bad\"\n\n[dev-dependencies]\nrand = \"0.9\"\n",
+        );
+        let mut problems = Vec::new();
+        manifests_inherit_the_workspace(&scratch.0, &mut problems).unwrap();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("crates/bad/Cargo.toml must inherit the lints"))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("crates/bad/Cargo.toml:5 declares a dependency"))
+        );
+    }
 }
