@@ -318,17 +318,13 @@ impl Appointment {
     /// prefix.
     #[must_use]
     pub fn matches_slot(&self, slot: &Timeslot) -> bool {
-        fn strip(id: &ResourceId) -> &str {
-            let id = id.as_str();
-            id.strip_prefix("emr_id:").unwrap_or(id)
-        }
         self.status != AppointmentStatus::Cancelled
             && self.start == slot.start()
             && self.end == slot.end()
             && self
                 .resource_id
                 .as_ref()
-                .is_some_and(|id| strip(id) == strip(slot.resource_id()))
+                .is_some_and(|id| id.ehr_value() == slot.resource_id().ehr_value())
             && self.healthcare_service_id.as_ref() == Some(slot.healthcare_service_id())
     }
 

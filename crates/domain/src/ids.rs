@@ -131,6 +131,21 @@ opaque_id!(
     /// Never validate a resource id as a personnummer: TakeCare's contain numbers of the same shape.
     ResourceId, debug = shown
 );
+/// `text` without an `emr_id:` prefix: a bare value is an EHR id, so `emr_id:abc` and `abc` name
+/// the same record (contract §2.2, C21); ids are compared in this form (C38).
+#[must_use]
+pub fn without_emr_prefix(text: &str) -> &str {
+    text.strip_prefix("emr_id:").unwrap_or(text)
+}
+
+impl ResourceId {
+    /// The EHR's own id, without an `emr_id:` prefix: the form to compare and to key by.
+    #[must_use]
+    pub fn ehr_value(&self) -> &str {
+        without_emr_prefix(self.as_str())
+    }
+}
+
 opaque_id!(
     /// A healthcare service: a type of appointment, e.g. `1001`.
     HealthcareServiceId, debug = shown
@@ -178,6 +193,14 @@ mod tests {
         let resource: ResourceId = "10-991890000019".parse().unwrap();
         assert_eq!(resource.to_string(), "10-991890000019");
         assert_eq!(format!("{resource:?}"), "ResourceId(\"10-991890000019\")");
+    }
+
+    #[test]
+    fn resource_ids_compare_without_the_emr_id_prefix() {
+        let typed = ResourceId::new("emr_id:10-991890000019").unwrap();
+        let bare = ResourceId::new("10-991890000019").unwrap();
+        assert_eq!(typed.ehr_value(), bare.ehr_value());
+        assert_eq!(without_emr_prefix("hsa_id:SE1"), "hsa_id:SE1");
     }
 
     #[test]

@@ -92,8 +92,7 @@ impl UnitState {
 
 /// A resource's EHR id without an `emr_id:` prefix, the form the world keys resources by.
 fn resource_key(id: &ResourceId) -> &str {
-    let text = id.as_str();
-    text.strip_prefix("emr_id:").unwrap_or(text)
+    id.ehr_value()
 }
 
 /// A resource and its slots.

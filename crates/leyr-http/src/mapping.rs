@@ -12,7 +12,7 @@ use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
 use leyr_domain::document::{Document, DocumentFormat, NewDocument};
 use leyr_domain::ids::{
     AppointmentId, CareUnitId, DocumentId, HealthcareServiceId, LeyrPatientId, NoteId,
-    PatientEmrId, ResourceId,
+    PatientEmrId, ResourceId, without_emr_prefix,
 };
 use leyr_domain::medical_note::{MedicalNote, NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
 use leyr_domain::patient::{
@@ -118,7 +118,7 @@ pub fn timeslot(dto: TimeslotDto) -> Result<Timeslot, MappingError> {
     let end = parse_time(&dto.end, "end")?;
     let resource_id = parse_id!(
         ResourceId,
-        typed_id::resource_value(&dto.resource_id),
+        without_emr_prefix(&dto.resource_id),
         "resource_id"
     )?;
     let service = parse_id!(
@@ -255,7 +255,7 @@ pub fn appointment(dto: AppointmentDto) -> Result<Appointment, MappingError> {
             .map(|id| parse_id!(PatientEmrId, typed_id::split(&id).value, "patient_id"))
             .transpose()?,
         resource_id: optional(dto.resource_id)
-            .map(|id| parse_id!(ResourceId, typed_id::resource_value(&id), "resource_id"))
+            .map(|id| parse_id!(ResourceId, without_emr_prefix(&id), "resource_id"))
             .transpose()?,
         healthcare_service_id: optional(dto.healthcare_service_id)
             .map(|id| parse_id!(HealthcareServiceId, id, "healthcare_service_id"))
@@ -366,7 +366,7 @@ pub fn medical_note(dto: MedicalNoteDto) -> Result<MedicalNote, MappingError> {
         title: dto.title.and_then(|title| NoteTitle::new(title).ok()),
         author: dto
             .created_by_id
-            .and_then(|id| ResourceId::new(typed_id::resource_value(&id)).ok()),
+            .and_then(|id| ResourceId::new(without_emr_prefix(&id)).ok()),
         text: dto
             .content
             .and_then(|content| content.unstructured)
@@ -419,7 +419,7 @@ pub fn document(dto: DocumentDto) -> Result<Document, MappingError> {
         format: dto.format.as_deref().map(DocumentFormat::from_mime),
         author: dto
             .created_by_id
-            .and_then(|id| ResourceId::new(typed_id::resource_value(&id)).ok()),
+            .and_then(|id| ResourceId::new(without_emr_prefix(&id)).ok()),
         created_at: dto
             .created_at
             .as_deref()

@@ -710,26 +710,6 @@ pub mod typed_id {
     pub fn se_personal_number(value: &str) -> String {
         format!("se_personal_number:{value}")
     }
-
-    /// The value of a resource id, with an `emr_id:` prefix removed (C21, C38).
-    #[must_use]
-    pub fn resource_value(text: &str) -> &str {
-        text.strip_prefix("emr_id:").unwrap_or(text)
-    }
-
-    /// One typed id masked for logs (C3): its type and the first 8 characters of its value,
-    /// `se_personal_number:19711002****`; a bare value is masked whole. It takes one id, not a
-    /// path or query holding ids: this client logs route templates, never paths.
-    #[must_use]
-    pub fn mask(text: &str) -> String {
-        match text.split_once(':') {
-            Some((kind, value)) => {
-                let keep: String = value.chars().take(8).collect();
-                format!("{kind}:{keep}****")
-            }
-            None => "****".to_owned(),
-        }
-    }
 }
 
 /// Percent-encodes one path segment (C9): ALPHA, DIGIT, `-`, `.`, `_`, `~` and `:` stay as they
@@ -797,13 +777,9 @@ mod tests {
     }
 
     #[test]
-    fn typed_ids_split_at_the_first_colon_and_mask_values() {
+    fn typed_ids_split_at_the_first_colon() {
         let id = typed_id::split("se_personal_number:1971:1002");
         assert_eq!(id.kind, Some("se_personal_number"));
         assert_eq!(id.value, "1971:1002");
-        assert_eq!(
-            typed_id::mask("se_personal_number:197110021834"),
-            "se_personal_number:19711002****"
-        );
     }
 }
