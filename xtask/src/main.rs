@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod json;
 mod tidy;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
@@ -25,7 +26,7 @@ tasks:
   lint    clippy on every target with warnings denied
   test    every test of the workspace
   docs    rustdoc with warnings denied
-  tidy    the workspace's own rules (dependency direction, clock, manifests)
+  tidy    the workspace's own rules (layering, domain I/O, clock, manifests)
   bench   every benchmark (not part of ci: timings are noisy)";
 
 fn main() -> ExitCode {
