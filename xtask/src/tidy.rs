@@ -113,9 +113,10 @@ const LAYERS: &[Layer] = &[
     Layer {
         name: "leyr-contract",
         role: "the contract suite",
-        may_use: &["leyr-domain"],
-        fix: "the contract suite is written against the domain ports alone; each adapter runs it \
-              from its own tests, as a dev-dependency",
+        may_use: &["leyr-domain", "leyr-in-memory"],
+        fix: "the contract suite is written against the domain ports, and reads the seeded worlds \
+              it checks from leyr-in-memory's seed definitions; each adapter runs it from its own \
+              tests, as a dev-dependency",
     },
     Layer {
         name: "leyr-cli",
@@ -965,15 +966,20 @@ mod tests {
         let problems = layering(&[
             ("leyr-domain", &[]),
             ("leyr-in-memory", &[("leyr-domain", "null")]),
+            ("leyr-http", &[("leyr-domain", "null")]),
             (
                 "leyr-contract",
-                &[("leyr-domain", "null"), ("leyr-in-memory", "null")],
+                &[
+                    ("leyr-domain", "null"),
+                    ("leyr-in-memory", "null"),
+                    ("leyr-http", "null"),
+                ],
             ),
             ("xtask", &[("leyr-domain", "\"build\"")]),
         ]);
         assert_eq!(problems.len(), 2, "{problems:#?}");
         assert!(problems[0].starts_with(
-            "leyr-contract depends on leyr-in-memory; the contract suite may use only leyr-domain: "
+            "leyr-contract depends on leyr-http; the contract suite may use only leyr-domain and leyr-in-memory: "
         ));
         assert!(problems[1].starts_with(
             "xtask build-depends on leyr-domain; the build tool may use no workspace crate: "

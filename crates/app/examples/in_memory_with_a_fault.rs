@@ -15,7 +15,8 @@ use leyr_app::domain::appointment::{AppointmentQuery, BookingRequest};
 use leyr_app::domain::ids::{CareUnitId, ResourceId};
 use leyr_app::domain::patient::PatientRef;
 use leyr_app::domain::personnummer::Personnummer;
-use leyr_app::{Booked, Booking, Ports, TimeslotFilter};
+use leyr_app::domain::ports::Ports;
+use leyr_app::{Booked, Booking, TimeslotFilter};
 use leyr_in_memory::seed::{CARE_UNIT, DR_EHN, RECOMMENDED_PATIENT};
 use leyr_in_memory::{Fault, InMemoryEhr, ManualClock, Operation};
 
@@ -26,7 +27,7 @@ async fn book_through_a_lost_answer() -> Result<(Booked, usize), Box<dyn std::er
     let ehr = InMemoryEhr::seeded(Arc::new(clock.clone()));
     ehr.faults()
         .script(Operation::Book, [Fault::OutcomeUnknown]);
-    let booking = Booking::new(Ports::from_adapter(Arc::new(ehr), Arc::new(clock)));
+    let booking = Booking::new(Ports::from_adapter(ehr, clock));
 
     let care_unit = CareUnitId::new(CARE_UNIT)?;
     let patient = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse::<Personnummer>()?);

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use chrono::TimeDelta;
 use leyr_domain::appointment::{
     Appointment, AppointmentBatch, AppointmentQuery, BatchError, Comment, ConfirmationCode,
     RescheduleRequest, TransitionError,
@@ -133,18 +134,36 @@ impl RescheduleAppointment {
         command: &RescheduleCommand,
     ) -> Result<Appointment, ChangeAppointmentError> {
         let now = self.clock.now();
+        let appointment = self
+            .appointments
+            .get_appointment(care_unit, &command.appointment)
+            .await?;
+        // The patient's appointments from the original's start, or from the start of the target's
+        // day if that is earlier, to the target's end: the original is among them exactly when it
+        // is the patient's, and so is every appointment the moved one could overlap.
+        let target_day = crate::book::start_of_day(&command.slot);
         let query = AppointmentQuery {
             patient: Some(command.patient.clone()),
-            ..AppointmentQuery::default()
+            resource_id: None,
+            start: Some(appointment.start().min(target_day)),
+            end: Some(
+                command
+                    .slot
+                    .end()
+                    .max(appointment.start() + TimeDelta::seconds(1)),
+            ),
         };
         let patients_appointments = self
             .appointments
             .list_appointments(care_unit, &query)
             .await?;
-        let appointment = patients_appointments
+        if !patients_appointments
             .iter()
-            .find(|appointment| *appointment.id() == command.appointment)
-            .ok_or(ChangeAppointmentError::NotFound(Entity::Appointment))?;
+            .any(|listed| listed.id() == appointment.id())
+        {
+            return Err(ChangeAppointmentError::NotFound(Entity::Appointment));
+        }
+        let appointment = &appointment;
         self.rules
             .check_reschedule(
                 appointment,
@@ -323,3 +342,22 @@ impl ListAppointments {
 }
 
 opaque_debug!(ConfirmAppointment, ListAppointments);
+
+impl ListAppointments {
+    /// The appointment `appointment` at `care_unit`, in whatever status it is now (C40).
+    ///
+    /// # Errors
+    /// [`QueryError::NotFound`] for an unknown care unit or appointment;
+    /// [`QueryError::Unavailable`].
+    #[tracing::instrument(name = "leyr.app.get_appointment", skip_all)]
+    pub async fn get(
+        &self,
+        care_unit: &CareUnitId,
+        appointment: &AppointmentId,
+    ) -> Result<Appointment, QueryError> {
+        Ok(self
+            .appointments
+            .get_appointment(care_unit, appointment)
+            .await?)
+    }
+}

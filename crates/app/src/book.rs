@@ -2,6 +2,8 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, TimeZone};
 use leyr_domain::appointment::{Appointment, AppointmentQuery, BookingRequest};
@@ -11,9 +13,13 @@ use leyr_domain::ids::CareUnitId;
 use leyr_domain::ports::{AppointmentBook, BookError, Clock, ReadError};
 use leyr_domain::time::STOCKHOLM;
 use leyr_domain::timeslot::Timeslot;
+use tokio::time::Instant;
+use tracing::Instrument as _;
 
 use crate::error::unexpected;
-use crate::retry::{Decision, RetryPolicy, decide, needs_reconciliation};
+use leyr_domain::retry::RetryPolicy;
+
+use crate::retry::{Decision, decide, needs_reconciliation};
 
 /// A booked appointment, and how it was obtained.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,10 +27,14 @@ use crate::retry::{Decision, RetryPolicy, decide, needs_reconciliation};
 pub struct Booked {
     /// The appointment, as the EHR returned or listed it.
     pub appointment: Appointment,
+    /// Whether the patient already held this slot (same instants, resource and service, not
+    /// cancelled) before the call: nothing was posted, and the appointment is the one they
+    /// hold. A retried "Book" tap or a re-run job lands here instead of on `SlotTaken`.
+    pub already_held: bool,
     /// Whether the booking was found by reconciliation after an unclear failure, rather than
     /// returned by the EHR's answer to a booking.
     pub recovered: bool,
-    /// How many bookings were posted, the first included.
+    /// How many bookings were posted, the first included (0 when the slot was already held).
     pub attempts: u32,
 }
 
@@ -53,6 +63,29 @@ pub enum BookAppointmentError {
     /// checked, where the failure left it open).
     #[error("the EHR did not book the appointment")]
     Unavailable(#[source] BackendError),
+    /// The call's deadline ([`BookAppointment::run_with_deadline`]) passed before a booking was
+    /// posted: nothing was booked, and none will be.
+    #[error("the deadline passed before the booking was sent")]
+    DeadlineExceeded,
+    /// The call's deadline passed after a booking was posted, before it was settled. It is
+    /// settled in the background and its outcome logged; the appointment may exist: list the
+    /// patient's appointments before booking again.
+    #[error("the deadline passed while the booking was being settled")]
+    StillSettling,
+}
+
+/// The `outcome` a settled booking's log line gives for `error`.
+fn outcome_name(error: &BookAppointmentError) -> &'static str {
+    match error {
+        BookAppointmentError::Rule(_) => "rule",
+        BookAppointmentError::SlotTaken => "slot_taken",
+        BookAppointmentError::NotFound(_) => "not_found",
+        BookAppointmentError::Rejected(_) => "rejected",
+        BookAppointmentError::OutcomeUnknown(_) => "outcome_unknown",
+        BookAppointmentError::Unavailable(_) => "not_booked",
+        BookAppointmentError::DeadlineExceeded => "deadline_exceeded",
+        BookAppointmentError::StillSettling => "still_settling",
+    }
 }
 
 /// Books a timeslot for a patient: checks the booking rules first, then books, and after an
@@ -94,9 +127,13 @@ impl BookAppointment {
 
     /// Books `request.slot` for `request.patient` at `care_unit`.
     ///
-    /// 1. Lists the patient's appointments on the slot's day (Stockholm) and checks
-    ///    [`BookingRules::check_booking`]; a broken rule never reaches the EHR.
-    /// 2. Books. When the failure leaves open whether the booking happened
+    /// 1. Checks the rules of [`BookingRules::check_booking`], each once: timing and comment
+    ///    first, then, with the patient's appointments on the slot's day (Stockholm), no
+    ///    overlap. A broken rule never reaches the EHR.
+    /// 2. If the patient already holds the slot (same instants, resource and service, not
+    ///    cancelled), returns that appointment with [`Booked::already_held`] set, posting
+    ///    nothing: booking is idempotent for the patient.
+    /// 3. Books. When the failure leaves open whether the booking happened
     ///    ([`needs_reconciliation`](crate::retry::needs_reconciliation)), lists the patient's
     ///    appointments starting in the slot and looks for one that
     ///    [matches the slot](Appointment::matches_slot). Found: that is the booking, returned with
@@ -104,7 +141,32 @@ impl BookAppointment {
     ///    [`decide`](crate::retry::decide) allows it, after its wait, and the slot still passes
     ///    [`BookingRules::check_timing`] then.
     ///
-    /// The waits use `tokio::time::sleep`, so this runs on a Tokio runtime.
+    /// # Cancellation
+    ///
+    /// Dropping the returned future is safe at every point. Until a booking is posted, nothing
+    /// has happened. From the first post on, step 3 runs on a task of its own
+    /// (`tokio::spawn`), which this future only awaits: if the caller gives up (a timeout, a
+    /// cancelled request handler), the task still settles the booking and logs the outcome
+    /// (`booking settled`, with `outcome` and `attempts`), so no booking is ever left in an
+    /// unknown state that nobody reported. This runs on a Tokio runtime.
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// # use leyr_app::BookAppointment;
+    /// # use leyr_app::domain::{appointment::BookingRequest, ids::CareUnitId};
+    /// # async fn example(book: BookAppointment, care_unit: CareUnitId, request: BookingRequest) {
+    /// match tokio::time::timeout(Duration::from_secs(10), book.run(&care_unit, &request)).await {
+    ///     Ok(Ok(booked)) => println!("booked {}", booked.appointment.id()),
+    ///     Ok(Err(error)) => println!("not booked: {error}"),
+    ///     // The booking may still be settling in the background; its outcome is logged. Look
+    ///     // at the patient's appointments before booking again.
+    ///     Err(_elapsed) => println!("still settling"),
+    /// }
+    /// # }
+    /// ```
+    ///
+    /// [`BookAppointment::run_with_deadline`] bounds the call itself instead, and says which
+    /// side of the first post the deadline fell on.
     ///
     /// # Errors
     /// - [`BookAppointmentError::Rule`] when a booking rule is broken (nothing sent);
@@ -121,6 +183,82 @@ impl BookAppointment {
         care_unit: &CareUnitId,
         request: &BookingRequest,
     ) -> Result<Booked, BookAppointmentError> {
+        self.book(care_unit, request, None).await
+    }
+
+    /// [`BookAppointment::run`], returning by `deadline` from now, whatever the EHR does. The
+    /// client's own deadline still bounds each request.
+    ///
+    /// # Errors
+    /// As [`BookAppointment::run`], and:
+    /// - [`BookAppointmentError::DeadlineExceeded`] when the deadline passed before a booking
+    ///   was posted: nothing was booked, and none will be;
+    /// - [`BookAppointmentError::StillSettling`] when it passed after a booking was posted:
+    ///   the booking is settled in the background (no new post once the deadline has passed)
+    ///   and its outcome logged. List the patient's appointments before booking again.
+    #[tracing::instrument(name = "leyr.app.book", skip_all)]
+    pub async fn run_with_deadline(
+        &self,
+        care_unit: &CareUnitId,
+        request: &BookingRequest,
+        deadline: Duration,
+    ) -> Result<Booked, BookAppointmentError> {
+        let until = Instant::now().checked_add(deadline);
+        self.book(care_unit, request, until).await
+    }
+
+    async fn book(
+        &self,
+        care_unit: &CareUnitId,
+        request: &BookingRequest,
+        deadline: Option<Instant>,
+    ) -> Result<Booked, BookAppointmentError> {
+        let checks = self.check(care_unit, request);
+        let checked = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, checks)
+                .await
+                .map_err(|_| BookAppointmentError::DeadlineExceeded)?,
+            None => checks.await,
+        };
+        if let Some(held) = checked? {
+            return Ok(held);
+        }
+        // From the first post on, the booking is settled on a task of its own, so that a caller
+        // who stops waiting cannot leave it half done.
+        let posted = Arc::new(AtomicBool::new(false));
+        let settling = tokio::spawn(
+            self.clone()
+                .settle(care_unit.clone(), request.clone(), deadline, posted.clone())
+                .instrument(tracing::Span::current()),
+        );
+        let joined = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, settling).await {
+                Ok(joined) => joined,
+                Err(_elapsed) if posted.load(Ordering::SeqCst) => {
+                    metrics::counter!("leyr.booking.outcome_unknown").increment(1);
+                    return Err(BookAppointmentError::StillSettling);
+                }
+                Err(_elapsed) => return Err(BookAppointmentError::DeadlineExceeded),
+            },
+            None => settling.await,
+        };
+        joined.unwrap_or_else(|_panicked| {
+            // The task cannot panic by design; if it did, whether it posted decides.
+            Err(if posted.load(Ordering::SeqCst) {
+                BookAppointmentError::StillSettling
+            } else {
+                BookAppointmentError::Unavailable(BackendError::new(BackendErrorKind::Internal))
+            })
+        })
+    }
+
+    /// The rules, and whether the patient already holds the slot (steps 1 and 2 of
+    /// [`BookAppointment::run`]).
+    async fn check(
+        &self,
+        care_unit: &CareUnitId,
+        request: &BookingRequest,
+    ) -> Result<Option<Booked>, BookAppointmentError> {
         let now = self.clock.now();
         // The rules that need no data first: a slot that starts too soon or a comment that is
         // too long is refused without a request.
@@ -133,16 +271,80 @@ impl BookAppointment {
             .list_appointments(care_unit, &same_day_query(request))
             .await
             .map_err(from_read_error)?;
+        // Booking is idempotent for the patient: a slot they already hold is theirs, not taken.
+        if let Some(held) = existing
+            .iter()
+            .find(|appointment| appointment.matches_slot(&request.slot))
+        {
+            tracing::info!(
+                appointment_id = %held.id(),
+                "the patient already holds this slot; nothing was posted"
+            );
+            return Ok(Some(Booked {
+                appointment: held.clone(),
+                already_held: true,
+                recovered: false,
+                attempts: 0,
+            }));
+        }
+        // With the timing and comment already checked, what is left of `check_booking` is the
+        // rule that needs the patient's appointments; every rule is checked once.
         self.rules
-            .check_booking(&request.slot, request.comment.as_ref(), &existing, now)
+            .check_no_overlap(&request.slot, &existing, None)
             .map_err(BookAppointmentError::Rule)?;
+        Ok(None)
+    }
 
+    /// Step 3 of [`BookAppointment::run`], on its own task: posts, reconciles and posts again
+    /// as C38 allows, never posting once `deadline` has passed, and logs how it ended.
+    async fn settle(
+        self,
+        care_unit: CareUnitId,
+        request: BookingRequest,
+        deadline: Option<Instant>,
+        posted: Arc<AtomicBool>,
+    ) -> Result<Booked, BookAppointmentError> {
+        let result = self
+            .post_and_reconcile(&care_unit, &request, deadline, &posted)
+            .await;
+        match &result {
+            Ok(booked) => tracing::info!(
+                outcome = if booked.recovered {
+                    "recovered"
+                } else {
+                    "booked"
+                },
+                attempts = booked.attempts,
+                "booking settled"
+            ),
+            Err(error) => {
+                if matches!(error, BookAppointmentError::OutcomeUnknown(_)) {
+                    metrics::counter!("leyr.booking.outcome_unknown").increment(1);
+                }
+                tracing::warn!(outcome = outcome_name(error), "booking settled");
+            }
+        }
+        result
+    }
+
+    async fn post_and_reconcile(
+        &self,
+        care_unit: &CareUnitId,
+        request: &BookingRequest,
+        deadline: Option<Instant>,
+        posted: &AtomicBool,
+    ) -> Result<Booked, BookAppointmentError> {
         let mut attempt: u32 = 1;
         loop {
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                return Err(BookAppointmentError::DeadlineExceeded);
+            }
+            posted.store(true, Ordering::SeqCst);
             let error = match self.appointments.book(care_unit, request).await {
                 Ok(appointment) => {
                     return Ok(Booked {
                         appointment,
+                        already_held: false,
                         recovered: false,
                         attempts: attempt,
                     });
@@ -159,6 +361,8 @@ impl BookAppointment {
             );
             match self.find_booking(care_unit, request).await {
                 Err(read_error) => {
+                    metrics::counter!("leyr.booking.reconciliations", "result" => "listing_failed")
+                        .increment(1);
                     let kind = match &read_error {
                         ReadError::Backend(backend) => Some(backend.kind()),
                         _ => None,
@@ -171,6 +375,8 @@ impl BookAppointment {
                     return Err(BookAppointmentError::OutcomeUnknown(read_error));
                 }
                 Ok(Some(appointment)) => {
+                    metrics::counter!("leyr.booking.reconciliations", "result" => "found")
+                        .increment(1);
                     tracing::info!(
                         attempt,
                         appointment_id = %appointment.id(),
@@ -178,14 +384,24 @@ impl BookAppointment {
                     );
                     return Ok(Booked {
                         appointment,
+                        already_held: false,
                         recovered: true,
                         attempts: attempt,
                     });
                 }
-                Ok(None) => {}
+                Ok(None) => {
+                    metrics::counter!("leyr.booking.reconciliations", "result" => "not_found")
+                        .increment(1);
+                }
             }
             match decide(&error, attempt, &self.retry_policy) {
                 Decision::RetryAfter(wait) => {
+                    let wakes = Instant::now().checked_add(wait);
+                    if deadline.is_some_and(|deadline| wakes.is_none_or(|wakes| wakes >= deadline))
+                    {
+                        tracing::warn!(attempt, "the next booking would be past the deadline");
+                        return Err(not_booked(error));
+                    }
                     tracing::info!(
                         attempt,
                         wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
@@ -257,7 +473,8 @@ fn same_day_query(request: &BookingRequest) -> AppointmentQuery {
     }
 }
 
-fn start_of_day(slot: &Timeslot) -> DateTime<FixedOffset> {
+/// Midnight in Stockholm of the day `slot` starts.
+pub(crate) fn start_of_day(slot: &Timeslot) -> DateTime<FixedOffset> {
     let local_day = slot.start().with_timezone(&STOCKHOLM).date_naive();
     local_day
         .and_hms_opt(0, 0, 0)

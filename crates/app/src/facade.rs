@@ -21,9 +21,12 @@ use crate::notes::{
     ReadMedicalNotes, UploadDocument, WriteMedicalNote, WriteMedicalNoteInput, WriteRecordError,
 };
 use crate::patients::{FindPatient, RegisterPatient, RegisterPatientError, RegisterPatientInput};
-use crate::ports::Ports;
-use crate::retry::RetryPolicy;
 use crate::timeslots::{FindTimeslots, TimeslotFilter};
+use leyr_domain::ports::{
+    AppointmentBook, Availability, CareUnitCatalog, MedicalNotes, PatientDirectory,
+    PatientDocuments, Ports,
+};
+use leyr_domain::retry::RetryPolicy;
 
 /// Every use case, built from one set of [`Ports`]: what a command-line tool or an embedding
 /// service holds. Each method runs the use case of the same name; see it for the details.
@@ -192,6 +195,21 @@ impl Booking {
         self.book.run(care_unit, request).await
     }
 
+    /// See [`BookAppointment::run_with_deadline`].
+    ///
+    /// # Errors
+    /// As [`BookAppointment::run_with_deadline`].
+    pub async fn book_with_deadline(
+        &self,
+        care_unit: &CareUnitId,
+        request: &BookingRequest,
+        deadline: std::time::Duration,
+    ) -> Result<Booked, BookAppointmentError> {
+        self.book
+            .run_with_deadline(care_unit, request, deadline)
+            .await
+    }
+
     /// See [`RescheduleAppointment::run`].
     ///
     /// # Errors
@@ -255,6 +273,18 @@ impl Booking {
         self.list_appointments.run(care_unit, query).await
     }
 
+    /// See [`ListAppointments::get`].
+    ///
+    /// # Errors
+    /// As [`ListAppointments::get`].
+    pub async fn get_appointment(
+        &self,
+        care_unit: &CareUnitId,
+        appointment: &AppointmentId,
+    ) -> Result<Appointment, QueryError> {
+        self.list_appointments.get(care_unit, appointment).await
+    }
+
     /// See [`WriteMedicalNote::run`].
     ///
     /// # Errors
@@ -291,5 +321,262 @@ impl Booking {
         document: &NewDocument,
     ) -> Result<Document, WriteRecordError> {
         self.upload_document.run(care_unit, patient, document).await
+    }
+}
+
+/// [`Booking`] for one care unit, so that calls do not repeat it: from [`Booking::care_unit`].
+///
+/// ```no_run
+/// # async fn example(booking: leyr_app::Booking) -> Result<(), Box<dyn std::error::Error>> {
+/// let unit = booking.care_unit("10".parse()?);
+/// let services = unit.services().await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct CareUnitBooking {
+    booking: Booking,
+    care_unit: CareUnitId,
+}
+
+impl Booking {
+    /// Every use case over `adapter`, one value that implements every port (such as
+    /// `leyr_http::LeyrClient` or `leyr_in_memory::InMemoryEhr`, both cheap clones), reading
+    /// the time from the [`SystemClock`](crate::clock::SystemClock).
+    #[must_use]
+    pub fn over<A>(adapter: A) -> Self
+    where
+        A: CareUnitCatalog
+            + PatientDirectory
+            + Availability
+            + AppointmentBook
+            + MedicalNotes
+            + PatientDocuments
+            + 'static,
+    {
+        Self::new(Ports::from_adapter(adapter, crate::clock::SystemClock))
+    }
+
+    /// The use cases for `care_unit`, which every call of the handle then uses.
+    #[must_use]
+    pub fn care_unit(&self, care_unit: CareUnitId) -> CareUnitBooking {
+        CareUnitBooking {
+            booking: self.clone(),
+            care_unit,
+        }
+    }
+}
+
+impl CareUnitBooking {
+    /// The care unit every call uses.
+    #[must_use]
+    pub fn id(&self) -> &CareUnitId {
+        &self.care_unit
+    }
+
+    /// The whole [`Booking`], for calls about other care units.
+    #[must_use]
+    pub fn booking(&self) -> &Booking {
+        &self.booking
+    }
+
+    /// See [`Booking::resources`].
+    ///
+    /// # Errors
+    /// As [`Booking::resources`].
+    pub async fn resources(&self) -> Result<Vec<Resource>, QueryError> {
+        self.booking.resources(&self.care_unit).await
+    }
+
+    /// See [`Booking::services`].
+    ///
+    /// # Errors
+    /// As [`Booking::services`].
+    pub async fn services(&self) -> Result<Vec<HealthcareService>, QueryError> {
+        self.booking.services(&self.care_unit).await
+    }
+
+    /// See [`Booking::resource`].
+    ///
+    /// # Errors
+    /// As [`Booking::resource`].
+    pub async fn resource(&self, resource: &ResourceId) -> Result<Resource, QueryError> {
+        self.booking.resource(&self.care_unit, resource).await
+    }
+
+    /// See [`Booking::register_patient`].
+    ///
+    /// # Errors
+    /// As [`Booking::register_patient`].
+    pub async fn register_patient(
+        &self,
+        input: &RegisterPatientInput,
+    ) -> Result<Registration, RegisterPatientError> {
+        self.booking.register_patient(&self.care_unit, input).await
+    }
+
+    /// See [`Booking::find_patient`].
+    ///
+    /// # Errors
+    /// As [`Booking::find_patient`].
+    pub async fn find_patient(&self, patient: &PatientRef) -> Result<Patient, QueryError> {
+        self.booking.find_patient(&self.care_unit, patient).await
+    }
+
+    /// See [`Booking::search_patients`].
+    ///
+    /// # Errors
+    /// As [`Booking::search_patients`].
+    pub async fn search_patients(
+        &self,
+        search: &PatientSearch,
+    ) -> Result<Vec<Patient>, QueryError> {
+        self.booking.search_patients(&self.care_unit, search).await
+    }
+
+    /// See [`Booking::find_timeslots`].
+    ///
+    /// # Errors
+    /// As [`Booking::find_timeslots`].
+    pub async fn find_timeslots(
+        &self,
+        filter: &TimeslotFilter,
+    ) -> Result<Vec<Timeslot>, QueryError> {
+        self.booking.find_timeslots(&self.care_unit, filter).await
+    }
+
+    /// See [`Booking::book`].
+    ///
+    /// # Errors
+    /// As [`Booking::book`].
+    pub async fn book(&self, request: &BookingRequest) -> Result<Booked, BookAppointmentError> {
+        self.booking.book(&self.care_unit, request).await
+    }
+
+    /// See [`Booking::book_with_deadline`].
+    ///
+    /// # Errors
+    /// As [`Booking::book_with_deadline`].
+    pub async fn book_with_deadline(
+        &self,
+        request: &BookingRequest,
+        deadline: std::time::Duration,
+    ) -> Result<Booked, BookAppointmentError> {
+        self.booking
+            .book_with_deadline(&self.care_unit, request, deadline)
+            .await
+    }
+
+    /// See [`Booking::reschedule`].
+    ///
+    /// # Errors
+    /// As [`Booking::reschedule`].
+    pub async fn reschedule(
+        &self,
+        command: &RescheduleCommand,
+    ) -> Result<Appointment, ChangeAppointmentError> {
+        self.booking.reschedule(&self.care_unit, command).await
+    }
+
+    /// See [`Booking::cancel`].
+    ///
+    /// # Errors
+    /// As [`Booking::cancel`].
+    pub async fn cancel(
+        &self,
+        appointment: &AppointmentId,
+        cancellation: &Cancellation,
+    ) -> Result<Appointment, ChangeAppointmentError> {
+        self.booking
+            .cancel(&self.care_unit, appointment, cancellation)
+            .await
+    }
+
+    /// See [`Booking::cancel_many`].
+    ///
+    /// # Errors
+    /// As [`Booking::cancel_many`].
+    pub async fn cancel_many(
+        &self,
+        ids: Vec<AppointmentId>,
+        cancellation: &Cancellation,
+    ) -> Result<Vec<Appointment>, ChangeAppointmentError> {
+        self.booking
+            .cancel_many(&self.care_unit, ids, cancellation)
+            .await
+    }
+
+    /// See [`Booking::confirm`].
+    ///
+    /// # Errors
+    /// As [`Booking::confirm`].
+    pub async fn confirm(
+        &self,
+        appointment: &AppointmentId,
+        code: &ConfirmationCode,
+    ) -> Result<Appointment, ChangeAppointmentError> {
+        self.booking
+            .confirm(&self.care_unit, appointment, code)
+            .await
+    }
+
+    /// See [`Booking::list_appointments`].
+    ///
+    /// # Errors
+    /// As [`Booking::list_appointments`].
+    pub async fn list_appointments(
+        &self,
+        query: &AppointmentQuery,
+    ) -> Result<Vec<Appointment>, QueryError> {
+        self.booking.list_appointments(&self.care_unit, query).await
+    }
+
+    /// See [`Booking::get_appointment`].
+    ///
+    /// # Errors
+    /// As [`Booking::get_appointment`].
+    pub async fn get_appointment(
+        &self,
+        appointment: &AppointmentId,
+    ) -> Result<Appointment, QueryError> {
+        self.booking
+            .get_appointment(&self.care_unit, appointment)
+            .await
+    }
+
+    /// See [`Booking::write_note`].
+    ///
+    /// # Errors
+    /// As [`Booking::write_note`].
+    pub async fn write_note(
+        &self,
+        patient: &PatientRef,
+        input: &WriteMedicalNoteInput,
+    ) -> Result<MedicalNote, WriteRecordError> {
+        self.booking
+            .write_note(&self.care_unit, patient, input)
+            .await
+    }
+
+    /// See [`Booking::read_notes`].
+    ///
+    /// # Errors
+    /// As [`Booking::read_notes`].
+    pub async fn read_notes(&self, patient: &PatientRef) -> Result<Vec<MedicalNote>, QueryError> {
+        self.booking.read_notes(&self.care_unit, patient).await
+    }
+
+    /// See [`Booking::upload_document`].
+    ///
+    /// # Errors
+    /// As [`Booking::upload_document`].
+    pub async fn upload_document(
+        &self,
+        patient: &PatientRef,
+        document: &NewDocument,
+    ) -> Result<Document, WriteRecordError> {
+        self.booking
+            .upload_document(&self.care_unit, patient, document)
+            .await
     }
 }

@@ -1,50 +1,56 @@
-//! The use cases of the Leyr booking toolkit: book care in Swedish EHRs through Leyr, written
+//! The use cases of the Leyr booking toolkit: book care in Nordic EHRs through Leyr, written
 //! once over the [domain ports](domain::ports) so they run the same over every adapter
 //! (`leyr-http` against Leyr, `leyr-in-memory` in tests and the sandbox).
 //!
 //! # Quick start
 //!
-//! Wire one adapter into [`Ports`], build [`Booking`] and call the use cases. The adapter is
-//! chosen by the binary; here it is any type that implements every port:
+//! Three lines: an adapter (here `leyr-http`'s client from the environment), [`Booking::over`]
+//! it, and a [care-unit handle](Booking::care_unit) so calls do not repeat the unit.
+//!
+//! ```no_run
+//! use leyr_app::prelude::*;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = leyr_http::LeyrClient::from_env()?;
+//! let unit = Booking::over(client).care_unit("10".parse()?);
+//! let slot = unit.find_timeslots(&TimeslotFilter::default()).await?.remove(0);
+//!
+//! let patient: Personnummer = "197110021834".parse()?;
+//! let request = BookingRequest { patient: patient.into(), slot, comment: None };
+//! let booked = unit.book(&request).await?;
+//! // Booking the same slot again (a second tap, a re-run job) returns the same appointment.
+//! assert!(unit.book(&request).await?.already_held);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The adapter is chosen by the binary; any type that implements every port works, and
+//! `leyr-in-memory`'s fake is the one for tests:
 //!
 //! ```
-//! use std::sync::Arc;
+//! use leyr_app::prelude::*;
+//! use leyr_in_memory::{InMemoryEhr, ManualClock, seed};
 //!
-//! use leyr_app::clock::SystemClock;
-//! use leyr_app::domain::appointment::BookingRequest;
-//! use leyr_app::domain::ids::CareUnitId;
-//! use leyr_app::domain::ports::{
-//!     AppointmentBook, Availability, CareUnitCatalog, MedicalNotes, PatientDirectory,
-//!     PatientDocuments,
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let clock = ManualClock::default();
+//! let ehr = InMemoryEhr::seeded(std::sync::Arc::new(clock.clone()));
+//! let unit = Booking::new(Ports::from_adapter(ehr, clock)).care_unit(seed::CARE_UNIT.parse()?);
+//!
+//! // Raw input is checked before anything reaches the EHR.
+//! let input = RegisterPatientInput {
+//!     personnummer: "19121212-1212".to_owned(),
+//!     first_name: "Tolvan".to_owned(),
+//!     last_name: "Tolvansson".to_owned(),
+//!     phones: vec!["+46701234567".to_owned()],
+//!     emails: Vec::new(),
 //! };
-//! use leyr_app::{Booking, Ports, RegisterPatientInput, TimeslotFilter};
-//!
-//! async fn book_first_free_slot<A>(adapter: Arc<A>) -> Result<(), Box<dyn std::error::Error>>
-//! where
-//!     A: CareUnitCatalog + PatientDirectory + Availability + AppointmentBook + MedicalNotes
-//!         + PatientDocuments + 'static,
-//! {
-//!     let leyr = Booking::new(Ports::from_adapter(adapter, Arc::new(SystemClock)));
-//!     let care_unit: CareUnitId = "10".parse()?;
-//!
-//!     // Raw input is checked before anything reaches the EHR.
-//!     let input = RegisterPatientInput {
-//!         personnummer: "19121212-1212".to_owned(),
-//!         first_name: "Tolvan".to_owned(),
-//!         last_name: "Tolvansson".to_owned(),
-//!         phones: vec!["+46701234567".to_owned()],
-//!         emails: Vec::new(),
-//!     };
-//!     let patient = leyr.register_patient(&care_unit, &input).await?.patient().reference();
-//!
-//!     // Free slots from now to 30 days ahead.
-//!     let slots = leyr.find_timeslots(&care_unit, &TimeslotFilter::default()).await?;
-//!     let Some(slot) = slots.into_iter().next() else { return Ok(()) };
-//!
-//!     let booked = leyr.book(&care_unit, &BookingRequest { patient, slot, comment: None }).await?;
-//!     assert!(booked.attempts >= 1);
-//!     Ok(())
-//! }
+//! let patient = unit.register_patient(&input).await?.patient().reference();
+//! let slot = unit.find_timeslots(&TimeslotFilter::default()).await?.remove(0);
+//! let booked = unit.book(&BookingRequest { patient, slot, comment: None }).await?;
+//! assert_eq!(booked.attempts, 1);
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! # Use cases
@@ -92,7 +98,8 @@
 //! 3. found: that is the booking, returned with [`Booked::recovered`] set, and logged;
 //! 4. not found: it books again only when [`retry::decide`] allows it (never after a server
 //!    failure) and attempts remain, after the EHR's `Retry-After` or Leyr's back-off of 1, 5,
-//!    15, 30 and 60 seconds: 6 attempts at most ([`RetryPolicy`]). A `Retry-After` over 60 s
+//!    15, 30 and 60 seconds: 6 attempts at most ([`RetryPolicy`](domain::retry::RetryPolicy), the
+//!    same C36 schedule `leyr-http` uses). A `Retry-After` over 60 s
 //!    stops at once, and so does a wait after which the slot would break the timing rules;
 //! 5. if the listing fails, the result is [`BookAppointmentError::OutcomeUnknown`] and nothing
 //!    is posted again.
@@ -100,6 +107,19 @@
 //! `SlotTaken`, `NotFound` and `Rejected` are returned at once. Reschedules, cancellations,
 //! confirmations and notes are sent once and never retried here: an unclear outcome comes back
 //! as `OutcomeUnknown`.
+//!
+//! A slot the patient already holds is returned as success with [`Booked::already_held`],
+//! without posting. Once a booking is posted it is settled on a task of its own, so a caller
+//! that drops the future (a timeout, a cancelled request handler) cannot leave it half done: the
+//! outcome is logged (`booking settled`). [`Booking::book_with_deadline`] bounds the call.
+//!
+//! # Metrics
+//!
+//! Through the `metrics` facade, beside `leyr-http`'s: `leyr.booking.reconciliations` (counter,
+//! label `result`: `found`, `not_found`, `listing_failed`) and `leyr.booking.outcome_unknown`
+//! (counter: bookings left unsettled, `OutcomeUnknown` or `StillSettling`). The
+//! `metrics_exporter` example wires a Prometheus recorder; `axum_service` holds [`Booking`] in
+//! a web service's state.
 //!
 //! # Patient data
 //!
@@ -113,7 +133,7 @@
 //!
 //! `leyr-domain`'s `mocks` feature gives a `mockall` mock of every port, to pin interactions
 //! ("`book` fails with `OutcomeUnknown`, then the listing finds it"); `leyr-in-memory` is a
-//! faithful fake for behaviour. [`RetryPolicy::without_backoff`] skips the waits, or run the
+//! faithful fake for behaviour. `RetryPolicy::default().with_backoff([])` skips the waits, or run the
 //! test on Tokio's paused clock.
 
 pub use leyr_domain as domain;
@@ -137,7 +157,7 @@ mod error;
 mod facade;
 mod notes;
 mod patients;
-mod ports;
+pub mod prelude;
 pub mod retry;
 mod timeslots;
 
@@ -148,11 +168,10 @@ pub use appointments::{
 pub use book::{BookAppointment, BookAppointmentError, Booked};
 pub use catalog::{DiscoverCareUnits, ListResources, ListServices};
 pub use error::QueryError;
-pub use facade::Booking;
+pub use facade::{Booking, CareUnitBooking};
 pub use notes::{
     ReadMedicalNotes, UploadDocument, WriteMedicalNote, WriteMedicalNoteInput, WriteRecordError,
 };
 pub use patients::{FindPatient, RegisterPatient, RegisterPatientError, RegisterPatientInput};
-pub use ports::Ports;
-pub use retry::RetryPolicy;
+
 pub use timeslots::{DEFAULT_SEARCH_DAYS, FindTimeslots, TimeslotFilter};

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use leyr_domain::error::{BackendError, Entity, Rejection};
 use leyr_domain::ids::CareUnitId;
 use leyr_domain::patient::{
@@ -48,7 +48,9 @@ impl RegisterPatientInput {
     pub fn validate(&self, today: NaiveDate) -> Result<NewPatient, RegisterPatientError> {
         let personnummer = Personnummer::from_str(&self.personnummer)
             .map_err(RegisterPatientError::InvalidPersonnummer)?;
-        if born_after(&personnummer, today) {
+        // The rule the adapters keep (C33): a known birth date, not after today. A coordination
+        // number whose date is unknown (month 00, day 60) is refused here, not by the EHR.
+        if !personnummer.is_born_by(today) {
             return Err(RegisterPatientError::BirthDateInFuture);
         }
         let first_name =
@@ -77,15 +79,6 @@ impl RegisterPatientInput {
     }
 }
 
-/// Whether the birth date in `personnummer` is after `today`. A coordination number with an
-/// unknown month or day is judged by its birth year alone.
-fn born_after(personnummer: &Personnummer, today: NaiveDate) -> bool {
-    match personnummer.birth_date() {
-        Some(birth_date) => birth_date > today,
-        None => personnummer.birth_year() > today.year(),
-    }
-}
-
 impl fmt::Debug for RegisterPatientInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegisterPatientInput")
@@ -102,8 +95,9 @@ pub enum RegisterPatientError {
     /// The personnummer is not a valid 12-digit personnummer or samordningsnummer.
     #[error("the personnummer is not valid")]
     InvalidPersonnummer(#[source] PersonnummerError),
-    /// The personnummer's birth date is after today.
-    #[error("the personnummer has a birth date in the future")]
+    /// The personnummer's birth date is after today, or unknown (a coordination number with
+    /// month `00` or day `60`).
+    #[error("the personnummer has no known birth date on or before today")]
     BirthDateInFuture,
     /// The first name is empty, too long or holds digits or control characters.
     #[error("the first name is not valid")]

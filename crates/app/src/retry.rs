@@ -8,53 +8,7 @@ use std::time::Duration;
 
 use leyr_domain::error::BackendErrorKind;
 use leyr_domain::ports::BookError;
-
-/// How often and how long a booking is retried. The default is Leyr's: at most 6 attempts,
-/// waiting 1 s, 5 s, 15 s, 30 s and 60 s between them, honouring a `Retry-After` of up to 60 s.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// The most bookings posted in all, the first included. `1` never posts again.
-    pub max_attempts: u32,
-    /// The wait after the first, second, ... failed attempt when the EHR did not say how long to
-    /// wait. The last entry is used for any later attempt; an empty list means no wait.
-    pub backoff: Vec<Duration>,
-    /// The longest `Retry-After` honoured: when the EHR asks for more, the booking stops and the
-    /// error is returned with the wait attached.
-    pub max_retry_after: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 6,
-            backoff: [1, 5, 15, 30, 60].map(Duration::from_secs).to_vec(),
-            max_retry_after: Duration::from_secs(60),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The default attempts and `Retry-After` cap, without back-off waits: for tests and tools.
-    #[must_use]
-    pub fn without_backoff() -> Self {
-        Self {
-            backoff: Vec::new(),
-            ..Self::default()
-        }
-    }
-
-    /// The wait after failed attempt number `attempt` (1 for the first) when the EHR did not
-    /// say how long to wait.
-    #[must_use]
-    pub fn backoff_after(&self, attempt: u32) -> Duration {
-        let index = usize::try_from(attempt.saturating_sub(1)).unwrap_or(usize::MAX);
-        self.backoff
-            .get(index)
-            .or(self.backoff.last())
-            .copied()
-            .unwrap_or(Duration::ZERO)
-    }
-}
+use leyr_domain::retry::RetryPolicy;
 
 /// What to do after a booking failed and reconciliation did not find it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,11 +60,11 @@ pub fn decide(error: &BookError, attempt: u32, policy: &RetryPolicy) -> Decision
         }
         _ => return Decision::GiveUp,
     };
-    if attempt >= policy.max_attempts {
+    if attempt >= policy.max_attempts() {
         return Decision::GiveUp;
     }
     match backend.retry_after() {
-        Some(wait) if wait > policy.max_retry_after => Decision::GiveUp,
+        Some(wait) if wait > policy.max_retry_after() => Decision::GiveUp,
         Some(wait) => Decision::RetryAfter(wait),
         None => Decision::RetryAfter(policy.backoff_after(attempt)),
     }

@@ -1,10 +1,18 @@
 //! The command line's shape: global options, commands and their arguments.
 
+use std::ffi::OsString;
+
 use clap::{Args, Parser, Subcommand};
 
 /// How times are read, for the help of every command that takes one.
 const TIMES: &str = "TIME is RFC 3339 with an offset (2026-11-25T08:00:00+01:00) or Stockholm \
 wall-clock time (2026-11-25T08:00, or 2026-11-25 for midnight). Times are shown in Stockholm.";
+
+/// Where each shell looks for a completion script, for the help of `leyr completions`.
+const COMPLETIONS: &str = "Install the script where the shell looks for it, e.g.:
+  leyr completions bash > ~/.local/share/bash-completion/completions/leyr
+  leyr completions zsh > ~/.zfunc/_leyr   (with ~/.zfunc in $fpath)
+  leyr completions fish > ~/.config/fish/completions/leyr.fish";
 
 /// Book care in Swedish EHRs through Leyr, TakeCare first.
 #[derive(Debug, Parser)]
@@ -13,11 +21,11 @@ wall-clock time (2026-11-25T08:00, or 2026-11-25 for midnight). Times are shown 
     version,
     about,
     long_about = None,
-    after_help = "Exit codes: 0 success, 1 refused by a rule or by Leyr, 2 usage, 3 Leyr or the \
-network unavailable (or the outcome of a write unknown)."
+    after_help = crate::failure::help_text()
 )]
 pub(crate) struct Cli {
-    /// Print each result as one JSON object on its own line (times in Stockholm) instead of text.
+    /// Print each result as one JSON object on its own line (times in Stockholm) instead of
+    /// text, and a failure as one JSON object.
     #[arg(long, global = true)]
     pub(crate) json: bool,
     #[command(flatten)]
@@ -38,13 +46,13 @@ pub(crate) struct Connection {
     #[arg(long, env = "LEYR_CLIENT_ID", global = true)]
     pub(crate) client_id: Option<String>,
     /// The EHR code in Leyr's paths.
-    #[arg(long, default_value = "takecare", global = true)]
+    #[arg(long, env = "LEYR_EMR", default_value = "takecare", global = true)]
     pub(crate) emr: String,
     /// The care unit to work in.
     #[arg(long, env = "LEYR_CARE_UNIT", default_value = "10", global = true)]
     pub(crate) care_unit: String,
     /// Give up on a request after this many seconds, retries included.
-    #[arg(long, value_name = "SECONDS", global = true,
+    #[arg(long, env = "LEYR_TIMEOUT", value_name = "SECONDS", global = true,
         default_value_t = leyr_http::DEFAULT_DEADLINE.as_secs())]
     pub(crate) timeout: u64,
 }
@@ -84,6 +92,51 @@ pub(crate) enum Command {
     Ssn(SsnCommand),
     /// Serve Leyr's API offline from the in-memory TakeCare sandbox.
     Sandbox(leyr_sandbox::SandboxArgs),
+    /// Print a completion script for a shell.
+    #[command(after_help = COMPLETIONS)]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+impl Command {
+    /// The command's patient argument, which `-` may stand for, and its name for errors: the
+    /// patient of the commands that take one, or the personnummer of `patient create`.
+    pub(crate) fn patient_argument(&mut self) -> Option<(&'static str, &mut String)> {
+        match self {
+            Self::Patient(PatientCommand::Get { patient }) => Some(("<PATIENT>", patient)),
+            Self::Patient(PatientCommand::Create { personnummer, .. }) => {
+                Some(("--personnummer", personnummer))
+            }
+            Self::Book(BookArgs { patient, .. })
+            | Self::Reschedule(RescheduleArgs { patient, .. })
+            | Self::Notes(NotesCommand::List { patient } | NotesCommand::Add { patient, .. }) => {
+                Some(("--patient", patient))
+            }
+            Self::Appointments(AppointmentsArgs { patient, .. }) => {
+                patient.as_mut().map(|patient| ("--patient", patient))
+            }
+            Self::Demo
+            | Self::CareUnits
+            | Self::Services
+            | Self::Resources
+            | Self::Slots(_)
+            | Self::Cancel(_)
+            | Self::Ssn(_)
+            | Self::Sandbox(_)
+            | Self::Completions { .. } => None,
+        }
+    }
+}
+
+/// Whether `--json` is among `args` (the program's name first), before any `--`: how a command
+/// line that clap cannot read learns that its error should be JSON too.
+pub(crate) fn json_requested(args: impl IntoIterator<Item = OsString>) -> bool {
+    args.into_iter()
+        .skip(1)
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
 }
 
 #[derive(Debug, Args)]
@@ -106,12 +159,13 @@ pub(crate) struct SlotsArgs {
 pub(crate) enum PatientCommand {
     /// Look a patient up by personnummer (12 digits) or by `emr_id:<id>`.
     Get {
-        /// `197110021834`, `19711002-1834`, `se_personal_number:197110021834` or `emr_id:<id>`.
+        /// `197110021834`, `19711002-1834`, `se_personal_number:197110021834` or `emr_id:<id>`;
+        /// `-` reads it from the first line of stdin.
         patient: String,
     },
     /// Register a patient, or get the existing one with the same personnummer.
     Create {
-        /// The personnummer, in a 12-digit form.
+        /// The personnummer, in a 12-digit form; `-` reads it from the first line of stdin.
         #[arg(long)]
         personnummer: String,
         /// First name.
@@ -131,7 +185,7 @@ pub(crate) enum PatientCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct BookArgs {
-    /// The patient: personnummer or `emr_id:<id>`.
+    /// The patient: personnummer or `emr_id:<id>`; `-` reads it from the first line of stdin.
     #[arg(long)]
     pub(crate) patient: String,
     /// The resource to book.
@@ -150,7 +204,8 @@ pub(crate) struct BookArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct AppointmentsArgs {
-    /// Only this patient's: personnummer or `emr_id:<id>`.
+    /// Only this patient's: personnummer or `emr_id:<id>`; `-` reads it from the first line of
+    /// stdin.
     #[arg(long)]
     pub(crate) patient: Option<String>,
     /// Only this resource's.
@@ -168,7 +223,8 @@ pub(crate) struct AppointmentsArgs {
 pub(crate) struct RescheduleArgs {
     /// The appointment to move.
     pub(crate) appointment: String,
-    /// The patient it belongs to: personnummer or `emr_id:<id>`.
+    /// The patient it belongs to: personnummer or `emr_id:<id>`; `-` reads it from the first
+    /// line of stdin.
     #[arg(long)]
     pub(crate) patient: String,
     /// When the new free slot starts.
@@ -196,13 +252,15 @@ pub(crate) struct CancelArgs {
 pub(crate) enum NotesCommand {
     /// List a patient's notes, oldest first.
     List {
-        /// The patient: personnummer or `emr_id:<id>`.
+        /// The patient: personnummer or `emr_id:<id>`; `-` reads it from the first line of
+        /// stdin.
         #[arg(long)]
         patient: String,
     },
     /// Write an unsigned, unstructured note.
     Add {
-        /// The patient: personnummer or `emr_id:<id>`.
+        /// The patient: personnummer or `emr_id:<id>`; `-` reads it from the first line of
+        /// stdin.
         #[arg(long)]
         patient: String,
         /// The author: a resource of the care unit.
@@ -228,4 +286,84 @@ pub(crate) enum SsnCommand {
         #[arg(long)]
         reference_date: Option<chrono::NaiveDate>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn args(line: &[&str]) -> Vec<OsString> {
+        line.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn json_is_seen_before_parsing_unless_after_a_double_dash() {
+        assert!(json_requested(args(&["leyr", "book", "--json", "--nope"])));
+        assert!(json_requested(args(&["leyr", "--json"])));
+        assert!(!json_requested(args(&["leyr", "book", "--comment=--json"])));
+        assert!(!json_requested(args(&["leyr", "cancel", "--", "--json"])));
+        assert!(!json_requested(args(&["--json"])), "the program's name");
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_patient_argument_may_be_read_from_stdin() {
+        for line in [
+            &["leyr", "patient", "get", "-"][..],
+            &[
+                "leyr",
+                "patient",
+                "create",
+                "--personnummer",
+                "-",
+                "--first-name",
+                "A",
+                "--last-name",
+                "B",
+            ],
+            &[
+                "leyr",
+                "book",
+                "--patient",
+                "-",
+                "--resource",
+                "r",
+                "--service",
+                "s",
+                "--start",
+                "t",
+            ],
+            &["leyr", "appointments", "--patient", "-"],
+            &["leyr", "reschedule", "a", "--patient", "-", "--start", "t"],
+            &["leyr", "notes", "list", "--patient", "-"],
+            &[
+                "leyr",
+                "notes",
+                "add",
+                "--patient",
+                "-",
+                "--author",
+                "a",
+                "--title",
+                "t",
+                "--text",
+                "x",
+            ],
+        ] {
+            let mut cli = Cli::try_parse_from(line).unwrap();
+            let (_, value) = cli.command.patient_argument().unwrap();
+            assert_eq!(value, crate::input::FROM_STDIN, "{line:?}");
+        }
+        let mut cli = Cli::try_parse_from(["leyr", "appointments"]).unwrap();
+        assert!(cli.command.patient_argument().is_none());
+        let mut cli = Cli::try_parse_from(["leyr", "patient", "get", "197110021834"]).unwrap();
+        let (name, value) = cli.command.patient_argument().unwrap();
+        assert_eq!((name, value.as_str()), ("<PATIENT>", "197110021834"));
+    }
 }

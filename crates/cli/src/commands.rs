@@ -1,6 +1,6 @@
 //! The commands that talk to a running Leyr API (`--base-url`).
 
-use chrono::TimeDelta;
+use chrono::{DateTime, FixedOffset, TimeDelta};
 use leyr_app::clock::SystemClock;
 use leyr_app::{
     Booking, RegisterPatientInput, RescheduleCommand, TimeslotFilter, WriteMedicalNoteInput,
@@ -16,15 +16,20 @@ use serde_json::json;
 use crate::cli::{
     AppointmentsArgs, BookArgs, CancelArgs, NotesCommand, PatientCommand, RescheduleArgs, SlotsArgs,
 };
-use crate::failure::{Failure, IntoFailure};
+use crate::failure::{Failure, IntoFailure, Reason};
 use crate::input;
 use crate::output::{self, Printer};
+use crate::terminal::Spinner;
 
-/// A command's context: the use cases, the care unit and the printer.
+/// Why a booking or a move to `--start` is refused when no free slot starts then.
+const NO_FREE_SLOT: &str = "no free timeslot of that resource and service starts at that time";
+
+/// A command's context: the use cases, the care unit, the printer and the spinner.
 pub(crate) struct Context {
     pub(crate) booking: Booking,
     pub(crate) care_unit: CareUnitId,
     pub(crate) printer: Printer,
+    pub(crate) spinner: Spinner,
 }
 
 fn id<T: std::str::FromStr<Err = leyr_domain::ids::IdError>>(
@@ -37,16 +42,21 @@ fn id<T: std::str::FromStr<Err = leyr_domain::ids::IdError>>(
 
 fn comment(text: Option<&str>) -> Result<Option<Comment>, Failure> {
     text.map(|text| {
-        Comment::new(text).map_err(|error| Failure::refused(format!("invalid comment: {error}")))
+        Comment::new(text)
+            .map_err(|error| Failure::new(Reason::Invalid, format!("invalid comment: {error}")))
     })
     .transpose()
 }
 
 impl Context {
+    /// Awaits a request to Leyr, with the spinner turning if it takes a while.
+    async fn wait<F: Future>(&self, future: F) -> F::Output {
+        self.spinner.while_pending(future).await
+    }
+
     pub(crate) async fn care_units(&self) -> Result<(), Failure> {
         let units = self
-            .booking
-            .care_units()
+            .wait(self.booking.care_units())
             .await
             .map_err(|e| e.into_failure("could not list care units"))?;
         self.printer.list(
@@ -60,8 +70,7 @@ impl Context {
 
     pub(crate) async fn services(&self) -> Result<(), Failure> {
         let services = self
-            .booking
-            .services(&self.care_unit)
+            .wait(self.booking.services(&self.care_unit))
             .await
             .map_err(|e| e.into_failure("could not list services"))?;
         self.printer.list(
@@ -75,8 +84,7 @@ impl Context {
 
     pub(crate) async fn resources(&self) -> Result<(), Failure> {
         let resources = self
-            .booking
-            .resources(&self.care_unit)
+            .wait(self.booking.resources(&self.care_unit))
             .await
             .map_err(|e| e.into_failure("could not list resources"))?;
         self.printer.list(
@@ -120,8 +128,7 @@ impl Context {
             window,
         };
         let slots = self
-            .booking
-            .find_timeslots(&self.care_unit, &filter)
+            .wait(self.booking.find_timeslots(&self.care_unit, &filter))
             .await
             .map_err(|e| e.into_failure("could not list timeslots"))?;
         self.printer.list(
@@ -138,8 +145,7 @@ impl Context {
             PatientCommand::Get { patient } => {
                 let reference = input::patient(patient)?;
                 let found = self
-                    .booking
-                    .find_patient(&self.care_unit, &reference)
+                    .wait(self.booking.find_patient(&self.care_unit, &reference))
                     .await
                     .map_err(|e| e.into_failure("could not get the patient"))?;
                 (found, None)
@@ -159,8 +165,7 @@ impl Context {
                     emails: emails.clone(),
                 };
                 let registration = self
-                    .booking
-                    .register_patient(&self.care_unit, &input)
+                    .wait(self.booking.register_patient(&self.care_unit, &input))
                     .await
                     .map_err(|e| e.into_failure("could not register the patient"))?;
                 let created = registration.was_created();
@@ -197,68 +202,104 @@ impl Context {
     }
 
     /// The free slot of `resource` and `service` starting at `start`, as the EHR lists it.
-    async fn slot_at(
+    async fn free_slot_at(
         &self,
-        resource: ResourceId,
-        service: HealthcareServiceId,
-        start: &str,
-    ) -> Result<Timeslot, Failure> {
-        let start = input::time(start, "start")?;
+        resource: &ResourceId,
+        service: &HealthcareServiceId,
+        start: DateTime<FixedOffset>,
+    ) -> Result<Option<Timeslot>, Failure> {
         let window = TimeWindow::starting_at(start, TimeDelta::minutes(1))
             .map_err(|_| Failure::usage("--start: not a usable time"))?;
         let filter = TimeslotFilter {
-            resource_id: Some(resource),
-            healthcare_service_id: Some(service),
+            resource_id: Some(resource.clone()),
+            healthcare_service_id: Some(service.clone()),
             window: Some(window),
         };
         let slots = self
-            .booking
-            .find_timeslots(&self.care_unit, &filter)
+            .wait(self.booking.find_timeslots(&self.care_unit, &filter))
             .await
             .map_err(|e| e.into_failure("could not look up the timeslot"))?;
-        slots
-            .into_iter()
-            .find(|slot| slot.start() == start)
-            .ok_or_else(|| {
-                Failure::refused(
-                    "no free timeslot of that resource and service starts at that time",
-                )
-            })
+        Ok(slots.into_iter().find(|slot| slot.start() == start))
+    }
+
+    /// The slot of `resource` and `service` starting at `start` that `patient` already holds,
+    /// if any: it is not free, but booking it again is no error. The booking use case finds the
+    /// appointment and posts nothing.
+    async fn held_slot_at(
+        &self,
+        patient: &PatientRef,
+        resource: &ResourceId,
+        service: &HealthcareServiceId,
+        start: DateTime<FixedOffset>,
+    ) -> Result<Option<Timeslot>, Failure> {
+        let query = AppointmentQuery {
+            patient: Some(patient.clone()),
+            resource_id: None,
+            start: Some(start),
+            end: Some(start + TimeDelta::minutes(1)),
+        };
+        let appointments = self
+            .wait(self.booking.list_appointments(&self.care_unit, &query))
+            .await
+            .map_err(|e| e.into_failure("could not look up the patient's appointments"))?;
+        Ok(appointments.iter().find_map(|appointment| {
+            let slot = Timeslot::new(
+                appointment.start(),
+                appointment.end(),
+                resource.clone(),
+                service.clone(),
+            )
+            .ok()?;
+            (appointment.start() == start && appointment.matches_slot(&slot)).then_some(slot)
+        }))
     }
 
     pub(crate) async fn book(&self, args: &BookArgs) -> Result<(), Failure> {
         let patient = input::patient(&args.patient)?;
-        let slot = self
-            .slot_at(
-                id(&args.resource, "resource id")?,
-                id(&args.service, "service id")?,
-                &args.start,
-            )
-            .await?;
+        let resource: ResourceId = id(&args.resource, "resource id")?;
+        let service: HealthcareServiceId = id(&args.service, "service id")?;
+        let start = input::time(&args.start, "start")?;
+        let comment = comment(args.comment.as_deref())?;
+        let slot = match self.free_slot_at(&resource, &service, start).await? {
+            Some(slot) => slot,
+            None => self
+                .held_slot_at(&patient, &resource, &service, start)
+                .await?
+                .ok_or_else(|| Failure::new(Reason::SlotTaken, NO_FREE_SLOT))?,
+        };
         let request = BookingRequest {
             patient,
             slot,
-            comment: comment(args.comment.as_deref())?,
+            comment,
         };
         let booked = self
-            .booking
-            .book(&self.care_unit, &request)
+            .wait(self.booking.book(&self.care_unit, &request))
             .await
             .map_err(|e| e.into_failure("could not book"))?;
         let appointment = &booked.appointment;
-        let text = format!(
-            "Booked {} {} with {} ({}){}",
-            appointment.id(),
-            output::span(&appointment.start(), &appointment.end()),
-            appointment.resource_id().map_or("?", |id| id.as_str()),
-            appointment.status(),
-            if booked.recovered {
-                "; the first answer was lost, the booking was found"
-            } else {
-                ""
-            },
-        );
+        let when = output::span(&appointment.start(), &appointment.end());
+        let resource = appointment.resource_id().map_or("?", |id| id.as_str());
+        let text = if booked.already_held {
+            format!(
+                "Already booked {} {when} with {resource} ({}): the patient held this slot, \
+                 nothing new was booked",
+                appointment.id(),
+                appointment.status(),
+            )
+        } else {
+            format!(
+                "Booked {} {when} with {resource} ({}){}",
+                appointment.id(),
+                appointment.status(),
+                if booked.recovered {
+                    "; the first answer was lost, the booking was found"
+                } else {
+                    ""
+                },
+            )
+        };
         let mut value = output::appointment_json(appointment);
+        value["already_held"] = json!(booked.already_held);
         value["recovered"] = json!(booked.recovered);
         self.printer.emit(&text, &value);
         Ok(())
@@ -291,8 +332,7 @@ impl Context {
             end,
         };
         let appointments = self
-            .booking
-            .list_appointments(&self.care_unit, &query)
+            .wait(self.booking.list_appointments(&self.care_unit, &query))
             .await
             .map_err(|e| e.into_failure("could not list appointments"))?;
         self.printer.list(
@@ -307,29 +347,33 @@ impl Context {
     pub(crate) async fn reschedule(&self, args: &RescheduleArgs) -> Result<(), Failure> {
         let patient: PatientRef = input::patient(&args.patient)?;
         let appointment_id: AppointmentId = id(&args.appointment, "appointment id")?;
-        let query = AppointmentQuery {
-            patient: Some(patient.clone()),
-            ..AppointmentQuery::default()
-        };
         let current = self
-            .booking
-            .list_appointments(&self.care_unit, &query)
+            .wait(
+                self.booking
+                    .get_appointment(&self.care_unit, &appointment_id),
+            )
             .await
-            .map_err(|e| e.into_failure("could not find the appointment"))?
-            .into_iter()
-            .find(|appointment| *appointment.id() == appointment_id)
-            .ok_or_else(|| Failure::refused("the patient has no appointment with that id"))?;
+            .map_err(|e| e.into_failure("could not find the appointment"))?;
         let resource = match &args.resource {
             Some(text) => id(text, "resource id")?,
             None => current.resource_id().cloned().ok_or_else(|| {
-                Failure::refused("the appointment names no resource; pass --resource")
+                Failure::new(
+                    Reason::Invalid,
+                    "the appointment names no resource; pass --resource",
+                )
             })?,
         };
-        let service = current
-            .healthcare_service_id()
-            .cloned()
-            .ok_or_else(|| Failure::refused("the appointment names no healthcare service"))?;
-        let slot = self.slot_at(resource, service, &args.start).await?;
+        let service = current.healthcare_service_id().cloned().ok_or_else(|| {
+            Failure::new(
+                Reason::Invalid,
+                "the appointment names no healthcare service",
+            )
+        })?;
+        let start = input::time(&args.start, "start")?;
+        let slot = self
+            .free_slot_at(&resource, &service, start)
+            .await?
+            .ok_or_else(|| Failure::new(Reason::SlotTaken, NO_FREE_SLOT))?;
         let command = RescheduleCommand {
             patient,
             appointment: appointment_id,
@@ -337,8 +381,7 @@ impl Context {
             comment: comment(args.comment.as_deref())?,
         };
         let moved = self
-            .booking
-            .reschedule(&self.care_unit, &command)
+            .wait(self.booking.reschedule(&self.care_unit, &command))
             .await
             .map_err(|e| e.into_failure("could not reschedule"))?;
         let text = format!(
@@ -362,16 +405,17 @@ impl Context {
             .collect::<Result<Vec<AppointmentId>, _>>()?;
         let cancelled = if let [single] = ids.as_slice() {
             vec![
-                self.booking
-                    .cancel(&self.care_unit, single, &cancellation)
+                self.wait(self.booking.cancel(&self.care_unit, single, &cancellation))
                     .await
                     .map_err(|e| e.into_failure("could not cancel"))?,
             ]
         } else {
-            self.booking
-                .cancel_many(&self.care_unit, ids, &cancellation)
-                .await
-                .map_err(|e| e.into_failure("could not cancel"))?
+            self.wait(
+                self.booking
+                    .cancel_many(&self.care_unit, ids, &cancellation),
+            )
+            .await
+            .map_err(|e| e.into_failure("could not cancel"))?
         };
         for appointment in &cancelled {
             let text = format!(
@@ -391,8 +435,7 @@ impl Context {
             NotesCommand::List { patient } => {
                 let patient = input::patient(patient)?;
                 let notes = self
-                    .booking
-                    .read_notes(&self.care_unit, &patient)
+                    .wait(self.booking.read_notes(&self.care_unit, &patient))
                     .await
                     .map_err(|e| e.into_failure("could not read the notes"))?;
                 self.printer.list(
@@ -415,8 +458,7 @@ impl Context {
                     text.clone(),
                 );
                 let note = self
-                    .booking
-                    .write_note(&self.care_unit, &patient, &input)
+                    .wait(self.booking.write_note(&self.care_unit, &patient, &input))
                     .await
                     .map_err(|e| e.into_failure("could not write the note"))?;
                 let line = format!(

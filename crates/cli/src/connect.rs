@@ -1,15 +1,13 @@
 //! Building the use cases over `leyr-http`: the composition root of the command line.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use leyr_app::clock::SystemClock;
-use leyr_app::{Booking, Ports};
+use leyr_app::Booking;
 use leyr_http::LeyrClient;
 use secrecy::SecretString;
 
 use crate::cli::Connection;
-use crate::failure::Failure;
+use crate::failure::{Failure, Reason};
 
 /// The client secret's environment variable; never a flag, so it stays out of process lists.
 pub(crate) const SECRET_VARIABLE: &str = "LEYR_CLIENT_SECRET";
@@ -29,16 +27,9 @@ pub(crate) fn booking(
         .deadline(Duration::from_secs(connection.timeout))
         .build()
         .map_err(|error| {
-            Failure::from_error(
-                "cannot configure the Leyr client",
-                &error,
-                crate::failure::USAGE,
-            )
+            Failure::from_error("cannot configure the Leyr client", &error, Reason::Usage)
         })?;
-    Ok(Booking::new(Ports::from_adapter(
-        Arc::new(client),
-        Arc::new(SystemClock),
-    )))
+    Ok(Booking::over(client))
 }
 
 /// The use cases for a command that needs a running Leyr API. An in-process sandbox would forget

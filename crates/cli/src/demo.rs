@@ -8,7 +8,9 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
+use leyr_app::clock::SystemClock;
 use leyr_app::{
     Booking, RegisterPatientInput, RescheduleCommand, TimeslotFilter, WriteMedicalNoteInput,
 };
@@ -23,8 +25,9 @@ use serde_json::{Value, json};
 
 use crate::cli::Connection;
 use crate::connect;
-use crate::failure::{Failure, IntoFailure};
+use crate::failure::{Failure, IntoFailure, Reason};
 use crate::output::{self, Printer};
+use crate::terminal::Spinner;
 
 /// Leyr's recommended TakeCare test patient, who "has extensive data".
 const TEST_PATIENT: &str = "197110021834";
@@ -39,6 +42,7 @@ const DEMO_CLIENT_ID: &str = "leyr-demo";
 
 struct Steps {
     printer: Printer,
+    spinner: Spinner,
     count: usize,
 }
 
@@ -75,8 +79,16 @@ fn care_unit_id(text: &str) -> Result<CareUnitId, Failure> {
 }
 
 /// Runs the demo.
-pub(crate) async fn run(connection: &Connection, printer: Printer) -> Result<(), Failure> {
-    let mut steps = Steps { printer, count: 0 };
+pub(crate) async fn run(
+    connection: &Connection,
+    printer: Printer,
+    spinner: Spinner,
+) -> Result<(), Failure> {
+    let mut steps = Steps {
+        printer,
+        spinner,
+        count: 0,
+    };
     match &connection.base_url {
         Some(base_url) => {
             let client_id = connection.client_id.as_deref().ok_or_else(|| {
@@ -100,17 +112,13 @@ pub(crate) async fn run(connection: &Connection, printer: Printer) -> Result<(),
                 .unwrap_or_else(|| {
                     format!("demo-{:016x}", RandomState::new().build_hasher().finish())
                 });
-            let sandbox = Sandbox::builder()
+            let sandbox = Sandbox::builder(Arc::new(SystemClock))
                 .client_id(DEMO_CLIENT_ID)
                 .client_secret(secret.clone())
                 .spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
                 .await
                 .map_err(|error| {
-                    Failure::from_error(
-                        "could not start the sandbox",
-                        &error,
-                        crate::failure::UNAVAILABLE,
-                    )
+                    Failure::from_error("could not start the sandbox", &error, Reason::Internal)
                 })?;
             let url = sandbox.url();
             steps.report(
@@ -124,28 +132,25 @@ pub(crate) async fn run(connection: &Connection, printer: Printer) -> Result<(),
             let stopped = sandbox.shutdown().await;
             result?;
             stopped.map_err(|error| {
-                Failure::from_error(
-                    "the sandbox did not stop cleanly",
-                    &error,
-                    crate::failure::UNAVAILABLE,
-                )
+                Failure::from_error("the sandbox did not stop cleanly", &error, Reason::Internal)
             })
         }
     }
 }
 
 async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> Result<(), Failure> {
+    let spinner = steps.spinner;
     // 1. Care units.
-    let units = booking
-        .care_units()
+    let units = spinner
+        .while_pending(booking.care_units())
         .await
         .map_err(|e| e.into_failure("could not list care units"))?;
     let wanted = care_unit_id(wanted_unit)?;
     let unit = units.iter().find(|unit| unit.id == wanted).ok_or_else(|| {
-        Failure::refused(format!(
-            "care unit {wanted} is not among the {} listed",
-            units.len()
-        ))
+        Failure::new(
+            Reason::NotFound,
+            format!("care unit {wanted} is not among the {} listed", units.len()),
+        )
     })?;
     steps.report(
         "care_units",
@@ -164,8 +169,8 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
         .parse::<Personnummer>()
         .map(PatientRef::Personnummer)
         .map_err(|error| Failure::usage(format!("the demo's test patient is invalid: {error}")))?;
-    let patient = booking
-        .find_patient(&care_unit, &test_patient)
+    let patient = spinner
+        .while_pending(booking.find_patient(&care_unit, &test_patient))
         .await
         .map_err(|e| e.into_failure("could not fetch the test patient"))?;
     steps.report(
@@ -186,16 +191,20 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
         phones: vec!["+46701234567".to_owned()],
         emails: Vec::new(),
     };
-    match booking.register_patient(&care_unit, &input(INVALID_PATIENT)).await {
+    match spinner
+        .while_pending(booking.register_patient(&care_unit, &input(INVALID_PATIENT)))
+        .await {
         Err(error) => steps.report(
             "register_invalid",
             &format!("Refused {} before any request: {error}", masked(INVALID_PATIENT)),
             json!({"personnummer": masked(INVALID_PATIENT), "refused": true, "reason": error.to_string()}),
         ),
-        Ok(_) => return Err(Failure::refused("an invalid personnummer was accepted")),
+        Ok(_) => {
+            return Err(Failure::new(Reason::BadAnswer, "an invalid personnummer was accepted"));
+        }
     }
-    let registration = booking
-        .register_patient(&care_unit, &input(NEW_PATIENT))
+    let registration = spinner
+        .while_pending(booking.register_patient(&care_unit, &input(NEW_PATIENT)))
         .await
         .map_err(|e| e.into_failure("could not register the new patient"))?;
     steps.report(
@@ -214,12 +223,12 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
     );
 
     // 4. Services and resources.
-    let services = booking
-        .services(&care_unit)
+    let services = spinner
+        .while_pending(booking.services(&care_unit))
         .await
         .map_err(|e| e.into_failure("could not list services"))?;
-    let resources = booking
-        .resources(&care_unit)
+    let resources = spinner
+        .while_pending(booking.resources(&care_unit))
         .await
         .map_err(|e| e.into_failure("could not list resources"))?;
     let service_names: Vec<String> = services
@@ -268,14 +277,16 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
         resource_id: Some(resource.clone()),
         ..TimeslotFilter::default()
     };
-    let slots = booking
-        .find_timeslots(&care_unit, &filter)
+    let slots = spinner
+        .while_pending(booking.find_timeslots(&care_unit, &filter))
         .await
         .map_err(|e| e.into_failure("could not list timeslots"))?;
-    let first = slots
-        .first()
-        .cloned()
-        .ok_or_else(|| Failure::refused("the resource has no free timeslot in the next 30 days"))?;
+    let first = slots.first().cloned().ok_or_else(|| {
+        Failure::new(
+            Reason::SlotTaken,
+            "the resource has no free timeslot in the next 30 days",
+        )
+    })?;
     steps.report(
         "timeslots",
         &format!(
@@ -296,8 +307,8 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
         slot: first.clone(),
         comment: Some(comment),
     };
-    let booked = booking
-        .book(&care_unit, &request)
+    let booked = spinner
+        .while_pending(booking.book(&care_unit, &request))
         .await
         .map_err(|e| e.into_failure("could not book"))?;
     let appointment = booked.appointment;
@@ -318,12 +329,13 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
         patient: Some(test_patient.clone()),
         ..AppointmentQuery::default()
     };
-    let listed = booking
-        .list_appointments(&care_unit, &query)
+    let listed = spinner
+        .while_pending(booking.list_appointments(&care_unit, &query))
         .await
         .map_err(|e| e.into_failure("could not list appointments"))?;
     if !listed.iter().any(|listed| listed.id() == appointment.id()) {
-        return Err(Failure::refused(
+        return Err(Failure::new(
+            Reason::BadAnswer,
             "the new appointment is missing from the patient's appointments",
         ));
     }
@@ -348,21 +360,21 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
         healthcare_service_id: Some(first.healthcare_service_id().clone()),
         window: None,
     };
-    let target = booking
-        .find_timeslots(&care_unit, &same_service)
+    let target = spinner
+        .while_pending(booking.find_timeslots(&care_unit, &same_service))
         .await
         .map_err(|e| e.into_failure("could not list timeslots"))?
         .into_iter()
         .find(|slot| slot.start() >= appointment.end())
-        .ok_or_else(|| Failure::refused("no later free timeslot to move to"))?;
+        .ok_or_else(|| Failure::new(Reason::SlotTaken, "no later free timeslot to move to"))?;
     let command = RescheduleCommand {
         patient: test_patient.clone(),
         appointment: appointment.id().clone(),
         slot: target,
         comment: None,
     };
-    let moved = booking
-        .reschedule(&care_unit, &command)
+    let moved = spinner
+        .while_pending(booking.reschedule(&care_unit, &command))
         .await
         .map_err(|e| e.into_failure("could not reschedule"))?;
     steps.report(
@@ -379,14 +391,11 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
     // 9. Cancel.
     let reason = Comment::new("Patient is ill")
         .map_err(|_| Failure::usage("the demo's comment is invalid"))?;
-    let cancelled = booking
-        .cancel(
-            &care_unit,
-            moved.id(),
-            &Cancellation {
-                comment: Some(reason),
-            },
-        )
+    let cancellation = Cancellation {
+        comment: Some(reason),
+    };
+    let cancelled = spinner
+        .while_pending(booking.cancel(&care_unit, moved.id(), &cancellation))
         .await
         .map_err(|e| e.into_failure("could not cancel"))?;
     steps.report(
@@ -405,8 +414,8 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
         "Consultation Summary",
         "Patient reports mild headache.",
     );
-    let note = booking
-        .write_note(&care_unit, &test_patient, &note_input)
+    let note = spinner
+        .while_pending(booking.write_note(&care_unit, &test_patient, &note_input))
         .await
         .map_err(|e| e.into_failure("could not write the note"))?;
     steps.report(
@@ -419,12 +428,13 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
         ),
         json!({"id": note.id.as_str(), "created_at": output::time_json(&note.created_at)}),
     );
-    let notes = booking
-        .read_notes(&care_unit, &test_patient)
+    let notes = spinner
+        .while_pending(booking.read_notes(&care_unit, &test_patient))
         .await
         .map_err(|e| e.into_failure("could not read the notes"))?;
     if notes.last().is_none_or(|last| last.id != note.id) {
-        return Err(Failure::refused(
+        return Err(Failure::new(
+            Reason::BadAnswer,
             "the new note is not the newest of the patient's notes",
         ));
     }

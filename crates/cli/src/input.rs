@@ -1,12 +1,14 @@
 //! Reading ids and times from the command line.
 
+use std::io::BufRead;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use leyr_domain::ids::PatientEmrId;
 use leyr_domain::patient::PatientRef;
 use leyr_domain::personnummer::Personnummer;
 use leyr_domain::time::{STOCKHOLM, in_stockholm};
 
-use crate::failure::Failure;
+use crate::failure::{Failure, Reason};
 
 /// A patient given as a personnummer (any 12-digit form, or `se_personal_number:`), or as
 /// `emr_id:<id>`.
@@ -21,10 +23,43 @@ pub(crate) fn patient(text: &str) -> Result<PatientRef, Failure> {
         .parse::<Personnummer>()
         .map(PatientRef::Personnummer)
         .map_err(|error| {
-            Failure::refused(format!(
-                "invalid personnummer: {error} (use 12 digits, or emr_id:<id>)"
-            ))
+            Failure::new(
+                Reason::Invalid,
+                format!("invalid personnummer: {error} (use 12 digits, or emr_id:<id>)"),
+            )
         })
+}
+
+/// The value of a patient argument that means "read it from standard input", so that a
+/// personnummer need not appear on the command line, where other users can see it.
+pub(crate) const FROM_STDIN: &str = "-";
+
+/// If `value` is [`FROM_STDIN`], replaces it with the first line of `stdin`, trimmed. `name`
+/// names the argument in the error.
+///
+/// # Errors
+/// A usage failure when standard input cannot be read, is not UTF-8, or holds no text on its
+/// first line. The message never holds what was read.
+pub(crate) fn fill_from_stdin(
+    value: &mut String,
+    name: &str,
+    stdin: &mut dyn BufRead,
+) -> Result<(), Failure> {
+    if value != FROM_STDIN {
+        return Ok(());
+    }
+    let mut line = String::new();
+    stdin.read_line(&mut line).map_err(|_| {
+        Failure::usage(format!(
+            "{name} -: could not read a line of text from stdin"
+        ))
+    })?;
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return Err(Failure::usage(format!("{name} -: stdin holds no patient")));
+    }
+    *value = trimmed.to_owned();
+    Ok(())
 }
 
 /// A time: RFC 3339 with an offset, or Stockholm wall-clock time as `YYYY-MM-DDTHH:MM[:SS]` or
@@ -87,5 +122,37 @@ mod tests {
         assert!(matches!(patient("emr_id:abc"), Ok(PatientRef::EmrId(_))));
         let refused = patient("197110021835").unwrap_err();
         assert!(!refused.to_string().contains("1971"));
+    }
+
+    #[track_caller]
+    fn filled(value: &str, stdin: &[u8]) -> Result<String, Failure> {
+        let mut value = value.to_owned();
+        fill_from_stdin(&mut value, "--patient", &mut &stdin[..]).map(|()| value)
+    }
+
+    #[test]
+    fn a_dash_reads_the_first_line_of_stdin_trimmed() {
+        assert_eq!(
+            filled("-", b"  197110021834 \nrest\n").unwrap(),
+            "197110021834"
+        );
+        assert_eq!(filled("-", b"emr_id:abc").unwrap(), "emr_id:abc");
+        assert_eq!(filled("-", b"197110021834\r\n").unwrap(), "197110021834");
+        // Anything else is the patient itself, and stdin is left alone.
+        assert_eq!(filled("197110021834", b"").unwrap(), "197110021834");
+        assert_eq!(filled("--", b"x\n").unwrap(), "--");
+    }
+
+    #[test]
+    fn a_dash_with_nothing_on_stdin_is_a_usage_error() {
+        for stdin in [&b""[..], b"\n", b"   \n197110021834\n", b"\xff\xfe\n"] {
+            let failure = filled("-", stdin).unwrap_err();
+            assert_eq!(failure.reason(), crate::failure::Reason::Usage, "{stdin:?}");
+            assert!(
+                failure.to_string().starts_with("--patient -: "),
+                "{failure}"
+            );
+            assert!(!failure.to_string().contains("1971"), "{failure}");
+        }
     }
 }

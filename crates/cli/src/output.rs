@@ -3,6 +3,8 @@
 //! Every command prints through [`Printer`]: one result with [`Printer::emit`], a list with
 //! [`Printer::list`] (a table for people, one line of JSON per item for scripts, nothing for an
 //! empty list). Times are shown in Stockholm, in JSON as RFC 3339 with the Stockholm offset.
+//! Under `--json` a failure is one more object, `{"ok":false,"error":{...}}`, from
+//! [`Printer::failure`]; see [`crate::failure`].
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -14,6 +16,8 @@ use leyr_domain::medical_note::MedicalNote;
 use leyr_domain::time::{format_stockholm, in_stockholm};
 use leyr_domain::timeslot::Timeslot;
 use serde_json::{Value, json};
+
+use crate::failure::Failure;
 
 /// Prints either text or JSON, as the user asked.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +36,14 @@ impl Printer {
             print_line(&value.to_string());
         } else {
             print_line(text);
+        }
+    }
+
+    /// Under `--json`, prints `failure` as one line of JSON; for people the failure goes to
+    /// stderr only, which the caller writes.
+    pub(crate) fn failure(self, failure: &Failure) {
+        if self.json {
+            print_line(&failure.to_json().to_string());
         }
     }
 

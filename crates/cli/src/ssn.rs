@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use leyr_domain::personnummer::{Gender, Personnummer, PersonnummerKind};
 use serde_json::json;
 
-use crate::failure::Failure;
+use crate::failure::{Failure, Reason};
 use crate::output::Printer;
 
 /// Checks every number; fails with exit code 1 if any is invalid.
@@ -49,9 +49,9 @@ pub(crate) fn check(numbers: &[String], today: NaiveDate, printer: Printer) -> R
     if invalid == 0 {
         Ok(())
     } else {
-        Err(Failure::refused(format!(
-            "{invalid} of {} numbers are invalid",
-            numbers.len()
-        )))
+        Err(Failure::new(
+            Reason::Invalid,
+            format!("{invalid} of {} numbers are invalid", numbers.len()),
+        ))
     }
 }

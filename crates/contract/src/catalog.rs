@@ -3,14 +3,14 @@
 
 use chrono::TimeDelta;
 
-use crate::Subject;
+use crate::Ports;
 use crate::seed::{
     CARE_UNIT, DR_EHN, FOLLOW_UP_DOCTOR_VISIT, NEW_DOCTOR_VISIT, NURSE_LIND, NURSE_VISIT,
 };
 use crate::support::care_unit;
 
 /// The care units listed include the sandbox's `10`, in id order.
-pub async fn care_units_include_the_sandbox_unit(subject: &Subject) {
+pub async fn care_units_include_the_sandbox_unit(subject: &Ports) {
     let units = subject
         .catalog
         .list_care_units()
@@ -38,7 +38,7 @@ pub async fn care_units_include_the_sandbox_unit(subject: &Subject) {
 }
 
 /// The resources are Dr Ehn and nurse Lind with the seed's names, in id order.
-pub async fn resources_are_listed_in_id_order(subject: &Subject) {
+pub async fn resources_are_listed_in_id_order(subject: &Ports) {
     let resources = subject
         .catalog
         .list_resources(&care_unit())
@@ -59,7 +59,7 @@ pub async fn resources_are_listed_in_id_order(subject: &Subject) {
 }
 
 /// The services are 1001, 1002 and 1003 with the seed's names and durations, in id order.
-pub async fn healthcare_services_are_listed_in_id_order(subject: &Subject) {
+pub async fn healthcare_services_are_listed_in_id_order(subject: &Ports) {
     let services = subject
         .catalog
         .list_healthcare_services(&care_unit())
@@ -99,7 +99,7 @@ pub async fn healthcare_services_are_listed_in_id_order(subject: &Subject) {
 }
 
 /// `get_resource` returns each listed resource as listed.
-pub async fn get_resource_returns_each_listed_resource(subject: &Subject) {
+pub async fn get_resource_returns_each_listed_resource(subject: &Ports) {
     let resources = subject
         .catalog
         .list_resources(&care_unit())

@@ -8,7 +8,7 @@ use leyr_domain::error::Entity;
 use leyr_domain::ids::AppointmentId;
 use leyr_domain::ports::ChangeError;
 
-use crate::Subject;
+use crate::Ports;
 use crate::seed::{DR_EHN, GAMMA, NEW_DOCTOR_VISIT, UNKNOWN_APPOINTMENT};
 use crate::support::{
     appointment_by_id, by_personnummer, cancel, care_unit, days_from_now, ehn_new_visits,
@@ -20,7 +20,7 @@ use crate::support::{
 /// refused and changes nothing; an unknown id is `NotFound(Appointment)`; the right code books
 /// it, keeping its id, times, resource, service and patient; a second confirmation is refused;
 /// an awaiting appointment can be cancelled, freeing its slot, and then cannot be confirmed.
-pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
+pub async fn confirmation_flow(subject: &Ports, code: &ConfirmationCode) {
     let unit = care_unit();
     let slots = ehn_new_visits(subject, 10).await;
     let request = BookingRequest {
@@ -45,7 +45,7 @@ pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
         "an awaiting booking holds its slot"
     );
     assert_eq!(
-        appointment_by_id(subject, GAMMA, awaiting.id()).await,
+        appointment_by_id(subject, awaiting.id()).await,
         awaiting,
         "an awaiting booking is listed as awaiting confirmation"
     );
@@ -80,7 +80,7 @@ pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
         .await;
     assert!(is_refusal(&got), "a wrong code must be refused: {got:?}");
     assert_eq!(
-        appointment_by_id(subject, GAMMA, awaiting.id()).await,
+        appointment_by_id(subject, awaiting.id()).await,
         awaiting,
         "a wrong code and a refused move change nothing"
     );
@@ -120,7 +120,7 @@ pub async fn confirmation_flow(subject: &Subject, code: &ConfirmationCode) {
         "confirming changes the status only"
     );
     assert_eq!(
-        appointment_by_id(subject, GAMMA, awaiting.id()).await,
+        appointment_by_id(subject, awaiting.id()).await,
         confirmed,
         "the listing shows the confirmation"
     );

@@ -1,7 +1,8 @@
 //! The contract suite every Leyr booking adapter must pass, written once against the domain
 //! ports.
 //!
-//! A [`Subject`] bundles an adapter's six ports and its notion of "now". [`run_all`] runs every
+//! Every check takes the adapter as the domain's [`Ports`] bundle: its six ports and its clock.
+//! [`run_all`] runs every
 //! check in a fixed order; each check is also a `pub async fn` of its own, named after the
 //! obligation it checks, so a failing one can be run alone. The checks run against the seeded
 //! TakeCare sandbox data (contract C32): care unit `10`, Dr Ehn `10-991890000019` (services
@@ -14,7 +15,7 @@
 //! `ChangeError::Rejected`; a registration whose answer is lost may be retried by the adapter
 //! itself (it is an upsert) or reported as `OutcomeUnknown`.
 //!
-//! The checks expect the world as seeded on the date of [`Subject::now`] (the seed is dated from
+//! The checks expect the world as seeded on the date of the bundle's clock (the seed is dated from
 //! the adapter's clock), and the clock standing still while they run.
 //!
 //! Each check picks its slots by listing what is free when it runs (each in its own days ahead
@@ -23,11 +24,12 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! # async fn example<A>(adapter: Arc<A>, now: chrono::DateTime<chrono::Utc>)
+//! use leyr_domain::ports::{Clock, Ports};
+//! # async fn example<A>(adapter: A, clock: Arc<dyn Clock>)
 //! # where A: leyr_domain::ports::CareUnitCatalog + leyr_domain::ports::PatientDirectory
 //! #     + leyr_domain::ports::Availability + leyr_domain::ports::AppointmentBook
 //! #     + leyr_domain::ports::MedicalNotes + leyr_domain::ports::PatientDocuments + 'static {
-//! let subject = leyr_contract::Subject::from_adapter(adapter, now);
+//! let subject = Ports::from_adapter(adapter, clock);
 //! leyr_contract::run_all(&subject).await;
 //! # }
 //! ```
@@ -54,18 +56,12 @@ mod seed;
 mod support;
 mod timeslots;
 
-use std::fmt;
-use std::sync::Arc;
-
-use chrono::{DateTime, Utc};
-use leyr_domain::ports::{
-    AppointmentBook, Availability, CareUnitCatalog, MedicalNotes, PatientDirectory,
-    PatientDocuments,
-};
+use leyr_domain::ports::Ports;
 
 pub use booking::{
     a_resource_filter_lists_that_resource_only,
     a_slot_is_matched_by_its_instants_whatever_the_offset,
+    an_appointment_is_found_by_its_id_in_every_status,
     an_appointment_window_must_end_after_it_starts,
     appointments_are_listed_by_patient_resource_and_window,
     booking_a_taken_or_unlisted_slot_is_slot_taken,
@@ -99,68 +95,16 @@ pub use patients::{
 };
 pub use seed::{
     CARE_UNIT, DR_EHN, FOLLOW_UP_DOCTOR_VISIT, NEW_DOCTOR_VISIT, NURSE_LIND, NURSE_VISIT,
-    TEST_PATIENTS,
+    test_patients,
 };
 pub use timeslots::{
     a_window_without_free_slots_gives_no_timeslots,
     thirty_days_from_now_hold_slots_of_both_resources, timeslots_match_their_query,
 };
 
-/// The adapter under test: its six ports and its "now".
-#[derive(Clone)]
-pub struct Subject {
-    /// Care units, resources and services.
-    pub catalog: Arc<dyn CareUnitCatalog>,
-    /// Patients.
-    pub patients: Arc<dyn PatientDirectory>,
-    /// Free timeslots.
-    pub availability: Arc<dyn Availability>,
-    /// Appointments.
-    pub appointments: Arc<dyn AppointmentBook>,
-    /// Medical notes.
-    pub notes: Arc<dyn MedicalNotes>,
-    /// Documents.
-    pub documents: Arc<dyn PatientDocuments>,
-    /// The adapter's "now" (its clock), which windows are computed from.
-    pub now: DateTime<Utc>,
-}
-
-impl Subject {
-    /// One adapter that implements every port.
-    #[must_use]
-    pub fn from_adapter<A>(adapter: Arc<A>, now: DateTime<Utc>) -> Self
-    where
-        A: CareUnitCatalog
-            + PatientDirectory
-            + Availability
-            + AppointmentBook
-            + MedicalNotes
-            + PatientDocuments
-            + 'static,
-    {
-        Self {
-            catalog: adapter.clone(),
-            patients: adapter.clone(),
-            availability: adapter.clone(),
-            appointments: adapter.clone(),
-            notes: adapter.clone(),
-            documents: adapter,
-            now,
-        }
-    }
-}
-
-impl fmt::Debug for Subject {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Subject")
-            .field("now", &self.now)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Runs every check of the suite, in this order. Needs an adapter that books directly (no
 /// confirmation code).
-pub async fn run_all(subject: &Subject) {
+pub async fn run_all(subject: &Ports) {
     care_units_include_the_sandbox_unit(subject).await;
     resources_are_listed_in_id_order(subject).await;
     healthcare_services_are_listed_in_id_order(subject).await;
@@ -184,6 +128,7 @@ pub async fn run_all(subject: &Subject) {
     a_resource_filter_lists_that_resource_only(subject).await;
     an_appointment_window_must_end_after_it_starts(subject).await;
     the_recommended_patient_has_a_history(subject).await;
+    an_appointment_is_found_by_its_id_in_every_status(subject).await;
     reschedule_moves_to_a_free_slot_and_back(subject).await;
     cancel_frees_the_slot(subject).await;
     cancelling_twice_is_harmless(subject).await;

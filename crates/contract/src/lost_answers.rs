@@ -8,7 +8,7 @@ use leyr_domain::appointment::{
 use leyr_domain::patient::{NewPatient, PatientRef};
 use leyr_domain::ports::{BookError, Cancellation, ChangeError, WriteError};
 
-use crate::Subject;
+use crate::Ports;
 use crate::seed::{DR_EHN, TOLVAN};
 use crate::support::{
     appointment_by_id, appointments_in, book, by_personnummer, care_unit, comment, ehn_new_visits,
@@ -48,7 +48,7 @@ pub trait LoseAnswers: Send + Sync {
 /// upsert, which an adapter may retry by itself (C37): it answers the patient or
 /// `OutcomeUnknown`, and the patient exists either way.
 pub async fn lost_answers_are_outcome_unknown_and_the_writes_happen(
-    subject: &Subject,
+    subject: &Ports,
     faults: &dyn LoseAnswers,
 ) {
     let unit = care_unit();
@@ -98,7 +98,7 @@ pub async fn lost_answers_are_outcome_unknown_and_the_writes_happen(
         matches!(got, Err(ChangeError::OutcomeUnknown(_))),
         "a move whose answer is lost: {got:?}"
     );
-    let moved = appointment_by_id(subject, TOLVAN, booked.id()).await;
+    let moved = appointment_by_id(subject, booked.id()).await;
     assert_eq!(
         (moved.start(), moved.end()),
         (slots[1].start(), slots[1].end()),
@@ -115,9 +115,7 @@ pub async fn lost_answers_are_outcome_unknown_and_the_writes_happen(
         "a cancel whose answer is lost: {got:?}"
     );
     assert_eq!(
-        appointment_by_id(subject, TOLVAN, booked.id())
-            .await
-            .status(),
+        appointment_by_id(subject, booked.id()).await.status(),
         &AppointmentStatus::Cancelled,
         "the cancel whose answer was lost happened"
     );
@@ -137,9 +135,7 @@ pub async fn lost_answers_are_outcome_unknown_and_the_writes_happen(
     );
     for appointment in [&first, &second] {
         assert_eq!(
-            appointment_by_id(subject, TOLVAN, appointment.id())
-                .await
-                .status(),
+            appointment_by_id(subject, appointment.id()).await.status(),
             &AppointmentStatus::Cancelled,
             "the bulk cancel whose answer was lost happened"
         );

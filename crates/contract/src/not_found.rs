@@ -11,7 +11,7 @@ use leyr_domain::patient::{NewPatient, PatientRef, PatientSearch};
 use leyr_domain::ports::{BookError, Cancellation, ChangeError, ReadError, WriteError};
 use leyr_domain::timeslot::{Timeslot, TimeslotQuery};
 
-use crate::Subject;
+use crate::Ports;
 use crate::seed::{
     DR_EHN, GAMMA, NEW_DOCTOR_VISIT, UNKNOWN_APPOINTMENT, UNKNOWN_CARE_UNIT, UNKNOWN_RESOURCE,
 };
@@ -21,7 +21,7 @@ use crate::support::{
 };
 
 /// Every port method answers `NotFound(CareUnit)` for an unknown care unit.
-pub async fn an_unknown_care_unit_is_not_found_by_any_method(subject: &Subject) {
+pub async fn an_unknown_care_unit_is_not_found_by_any_method(subject: &Ports) {
     let unknown: CareUnitId = parse(UNKNOWN_CARE_UNIT);
     let patient = by_personnummer(GAMMA);
     let window = days_from_now(subject, 1, 7);
@@ -222,7 +222,7 @@ pub async fn an_unknown_care_unit_is_not_found_by_any_method(subject: &Subject) 
 }
 
 /// Unknown patients, resources, services and appointments are `NotFound` of their kind.
-pub async fn unknown_ids_are_not_found_with_their_kind(subject: &Subject) {
+pub async fn unknown_ids_are_not_found_with_their_kind(subject: &Ports) {
     let unit = care_unit();
     let unknown_personnummer = unregistered_personnummer(subject, "19750505").await;
     for patient in [

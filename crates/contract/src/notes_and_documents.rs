@@ -9,7 +9,7 @@ use leyr_domain::patient::PatientRef;
 use leyr_domain::ports::WriteError;
 use leyr_domain::time::in_stockholm;
 
-use crate::Subject;
+use crate::Ports;
 use crate::seed::{BETA, DR_EHN, GAMMA, UNKNOWN_RESOURCE};
 use crate::support::{
     by_personnummer, care_unit, emr_id_of, resource, small_pdf, unregistered_personnummer,
@@ -18,7 +18,7 @@ use crate::support::{
 
 /// An unstructured note comes back with its title, text and author, and is listed after the
 /// notes before it; other templates are rejected as not supported.
-pub async fn notes_round_trip_oldest_first(subject: &Subject) {
+pub async fn notes_round_trip_oldest_first(subject: &Ports) {
     let unit = care_unit();
     let patient = by_personnummer(BETA);
     let earlier = unstructured_note("Consultation Summary", "Patient reports mild headache.");
@@ -98,7 +98,7 @@ pub async fn notes_round_trip_oldest_first(subject: &Subject) {
 
 /// Several notes written one after another are listed in that order, oldest first, after the
 /// patient's earlier notes, whichever reference names the patient.
-pub async fn several_notes_are_listed_oldest_first(subject: &Subject) {
+pub async fn several_notes_are_listed_oldest_first(subject: &Ports) {
     let unit = care_unit();
     let patient = by_personnummer(GAMMA);
     let mut written = Vec::new();
@@ -156,7 +156,7 @@ pub async fn several_notes_are_listed_oldest_first(subject: &Subject) {
 }
 
 /// A note or document whose author is not a resource of the care unit is `NotFound(Author)`.
-pub async fn an_unknown_author_is_not_found(subject: &Subject) {
+pub async fn an_unknown_author_is_not_found(subject: &Ports) {
     let unit = care_unit();
     let note = NewMedicalNote {
         author: resource(UNKNOWN_RESOURCE),
@@ -182,7 +182,7 @@ pub async fn an_unknown_author_is_not_found(subject: &Subject) {
 
 /// Uploading a small PDF, JPEG or PNG returns its metadata; a format the EHR cannot take is
 /// rejected as not supported (contract C27).
-pub async fn document_upload_returns_metadata(subject: &Subject) {
+pub async fn document_upload_returns_metadata(subject: &Ports) {
     let unit = care_unit();
     let patient = by_personnummer(BETA);
     let document = small_pdf(DR_EHN);
@@ -220,7 +220,7 @@ pub async fn document_upload_returns_metadata(subject: &Subject) {
             .is_none_or(|author| author == document.author()),
         "the document keeps its author"
     );
-    let earliest = in_stockholm(&subject.now) - TimeDelta::minutes(1);
+    let earliest = in_stockholm(&subject.now()) - TimeDelta::minutes(1);
     assert!(
         stored
             .created_at

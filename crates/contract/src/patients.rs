@@ -9,16 +9,16 @@ use leyr_domain::patient::{
 use leyr_domain::ports::{ReadError, WriteError};
 use leyr_domain::time::in_stockholm;
 
-use crate::Subject;
-use crate::seed::{BETA, CARE_UNIT, TEST_PATIENTS, TOLVAN, ZETA};
+use crate::Ports;
+use crate::seed::{BETA, CARE_UNIT, TOLVAN, ZETA, test_patients};
 use crate::support::{
     by_personnummer, care_unit, emr_id_of, get_patient, name, parse, unregistered_personnummer,
 };
 
 /// Each test patient is found by personnummer and by EHR id, the same patient both ways, with
 /// the seed's name.
-pub async fn patient_lookups_by_personnummer_and_emr_id_agree(subject: &Subject) {
-    for (number, first_name, last_name) in TEST_PATIENTS {
+pub async fn patient_lookups_by_personnummer_and_emr_id_agree(subject: &Ports) {
+    for (number, first_name, last_name) in test_patients() {
         let by_number = get_patient(subject, &by_personnummer(number)).await;
         let by_emr_id = get_patient(subject, &PatientRef::EmrId(by_number.emr_id.clone())).await;
         assert_eq!(
@@ -51,17 +51,16 @@ pub async fn patient_lookups_by_personnummer_and_emr_id_agree(subject: &Subject)
 
 /// Index of a test patient, for messages that must not print the personnummer.
 fn position_of(number: &str) -> usize {
-    TEST_PATIENTS
-        .iter()
-        .position(|(candidate, _, _)| *candidate == number)
+    test_patients()
+        .position(|(candidate, _, _)| candidate == number)
         .unwrap_or(usize::MAX)
 }
 
 /// A seeded patient's EHR id is its personnummer, so a [`PatientRef::EmrId`] holding the
 /// personnummer reaches it (contracts C6, C32); it has no phones or e-mails. Leyr's own patient
 /// id is not an EHR id: a lookup by it is `NotFound(Patient)` (C6).
-pub async fn a_leyr_patient_id_does_not_address_a_patient(subject: &Subject) {
-    for (number, _, _) in TEST_PATIENTS {
+pub async fn a_leyr_patient_id_does_not_address_a_patient(subject: &Ports) {
+    for (number, _, _) in test_patients() {
         let position = position_of(number);
         let patient = get_patient(subject, &by_personnummer(number)).await;
         assert_eq!(
@@ -93,7 +92,7 @@ pub async fn a_leyr_patient_id_does_not_address_a_patient(subject: &Subject) {
 }
 
 /// `find_patients` matches each given name exactly, ignoring case; no match gives `[]`.
-pub async fn find_patients_matches_names_ignoring_case(subject: &Subject) {
+pub async fn find_patients_matches_names_ignoring_case(subject: &Ports) {
     let find = |first: Option<&str>, last: Option<&str>| {
         let search = PatientSearch::new(first.map(name), last.map(name)).expect("a search");
         async move {
@@ -113,7 +112,7 @@ pub async fn find_patients_matches_names_ignoring_case(subject: &Subject) {
     );
 
     let testpersons = find(Some("testperson"), None).await;
-    for (number, _, last_name) in &TEST_PATIENTS[1..] {
+    for (number, _, last_name) in test_patients().skip(1) {
         let emr_id = emr_id_of(subject, number).await;
         assert!(
             testpersons.iter().any(|patient| patient.emr_id == emr_id),
@@ -136,7 +135,7 @@ pub async fn find_patients_matches_names_ignoring_case(subject: &Subject) {
 /// Registering a new personnummer creates the patient (EHR id = personnummer), found by either
 /// reference; registering it again, with other names, phones and e-mails, returns the same
 /// patient unchanged, and so does registering a seeded patient under another name.
-pub async fn register_patient_is_an_upsert(subject: &Subject) {
+pub async fn register_patient_is_an_upsert(subject: &Ports) {
     let personnummer = unregistered_personnummer(subject, "19810101").await;
     let first = NewPatient {
         personnummer,
@@ -220,8 +219,8 @@ pub async fn register_patient_is_an_upsert(subject: &Subject) {
 
 /// A personnummer born after today is refused, and so is a coordination number with an
 /// unknown birth date (month `00`), valid as a number but not for TakeCare (contract C33).
-pub async fn register_patient_refuses_a_birth_date_after_today(subject: &Subject) {
-    let next_year = in_stockholm(&subject.now).year() + 1;
+pub async fn register_patient_refuses_a_birth_date_after_today(subject: &Ports) {
+    let next_year = in_stockholm(&subject.now()).year() + 1;
     let personnummer = unregistered_personnummer(subject, &format!("{next_year}0101")).await;
     let future = NewPatient {
         personnummer,

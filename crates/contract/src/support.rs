@@ -17,7 +17,7 @@ use leyr_domain::ports::{Cancellation, ChangeError, ReadError};
 use leyr_domain::time::{STOCKHOLM, in_stockholm};
 use leyr_domain::timeslot::{TimeWindow, Timeslot, TimeslotQuery};
 
-use crate::Subject;
+use crate::Ports;
 use crate::seed::{CARE_UNIT, DR_EHN, NEW_DOCTOR_VISIT};
 
 pub(crate) fn parse<T: FromStr>(text: &str) -> T
@@ -54,8 +54,8 @@ pub(crate) fn comment(text: &str) -> Comment {
 }
 
 /// `[now + from_days, now + from_days + days)`, in Stockholm offset.
-pub(crate) fn days_from_now(subject: &Subject, from_days: i64, days: i64) -> TimeWindow {
-    let start = in_stockholm(&subject.now) + TimeDelta::days(from_days);
+pub(crate) fn days_from_now(subject: &Ports, from_days: i64, days: i64) -> TimeWindow {
+    let start = in_stockholm(&subject.now()) + TimeDelta::days(from_days);
     TimeWindow::starting_at(start, TimeDelta::days(days)).expect("a valid window")
 }
 
@@ -70,7 +70,7 @@ pub(crate) fn stockholm(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Fix
 }
 
 pub(crate) async fn free_slots(
-    subject: &Subject,
+    subject: &Ports,
     resource_id: Option<&str>,
     service_id: Option<&str>,
     window: TimeWindow,
@@ -88,7 +88,7 @@ pub(crate) async fn free_slots(
 }
 
 /// The free slots of Dr Ehn's new visits (30 minutes) in the two weeks from `from_days` ahead.
-pub(crate) async fn ehn_new_visits(subject: &Subject, from_days: i64) -> Vec<Timeslot> {
+pub(crate) async fn ehn_new_visits(subject: &Ports, from_days: i64) -> Vec<Timeslot> {
     let slots = free_slots(
         subject,
         Some(DR_EHN),
@@ -105,7 +105,7 @@ pub(crate) async fn ehn_new_visits(subject: &Subject, from_days: i64) -> Vec<Tim
 }
 
 pub(crate) async fn book(
-    subject: &Subject,
+    subject: &Ports,
     patient: &str,
     slot: &Timeslot,
     note: &str,
@@ -122,7 +122,7 @@ pub(crate) async fn book(
         .unwrap_or_else(|error| panic!("booking a free listed slot ({note}) failed: {error:?}"))
 }
 
-pub(crate) async fn cancel(subject: &Subject, appointment: &AppointmentId) -> Appointment {
+pub(crate) async fn cancel(subject: &Ports, appointment: &AppointmentId) -> Appointment {
     subject
         .appointments
         .cancel(&care_unit(), appointment, &Cancellation::default())
@@ -130,10 +130,7 @@ pub(crate) async fn cancel(subject: &Subject, appointment: &AppointmentId) -> Ap
         .unwrap_or_else(|error| panic!("cancelling {appointment} failed: {error:?}"))
 }
 
-pub(crate) async fn appointments_in(
-    subject: &Subject,
-    query: AppointmentQuery,
-) -> Vec<Appointment> {
+pub(crate) async fn appointments_in(subject: &Ports, query: AppointmentQuery) -> Vec<Appointment> {
     subject
         .appointments
         .list_appointments(&care_unit(), &query)
@@ -141,27 +138,19 @@ pub(crate) async fn appointments_in(
         .unwrap_or_else(|error| panic!("list_appointments failed: {error:?}"))
 }
 
-pub(crate) async fn appointment_by_id(
-    subject: &Subject,
-    patient: &str,
-    id: &AppointmentId,
-) -> Appointment {
-    let query = AppointmentQuery {
-        patient: Some(by_personnummer(patient)),
-        ..AppointmentQuery::default()
-    };
-    appointments_in(subject, query)
+pub(crate) async fn appointment_by_id(subject: &Ports, id: &AppointmentId) -> Appointment {
+    subject
+        .appointments
+        .get_appointment(&care_unit(), id)
         .await
-        .into_iter()
-        .find(|appointment| appointment.id() == id)
-        .unwrap_or_else(|| panic!("appointment {id} is not listed for its patient"))
+        .unwrap_or_else(|error| panic!("appointment {id} cannot be looked up: {error}"))
 }
 
-pub(crate) async fn emr_id_of(subject: &Subject, patient: &str) -> PatientEmrId {
+pub(crate) async fn emr_id_of(subject: &Ports, patient: &str) -> PatientEmrId {
     get_patient(subject, &by_personnummer(patient)).await.emr_id
 }
 
-pub(crate) async fn get_patient(subject: &Subject, patient: &PatientRef) -> Patient {
+pub(crate) async fn get_patient(subject: &Ports, patient: &PatientRef) -> Patient {
     subject
         .patients
         .get_patient(&care_unit(), patient)
@@ -170,7 +159,7 @@ pub(crate) async fn get_patient(subject: &Subject, patient: &PatientRef) -> Pati
 }
 
 /// A valid personnummer born on `birth_date` (`YYYYMMDD`) that the adapter does not know yet.
-pub(crate) async fn unregistered_personnummer(subject: &Subject, birth_date: &str) -> Personnummer {
+pub(crate) async fn unregistered_personnummer(subject: &Ports, birth_date: &str) -> Personnummer {
     for serial in 1..=999_u32 {
         let candidate = with_check_digit(&format!("{birth_date}{serial:03}"));
         let personnummer: Personnummer = parse(&candidate);

@@ -5,16 +5,16 @@ use chrono::TimeDelta;
 use leyr_domain::time::in_stockholm;
 use leyr_domain::timeslot::{TimeWindow, Timeslot, TimeslotQuery};
 
-use crate::Subject;
+use crate::Ports;
 use crate::seed::{DR_EHN, FOLLOW_UP_DOCTOR_VISIT, NEW_DOCTOR_VISIT, NURSE_LIND, NURSE_VISIT};
 use crate::support::{days_from_now, free_slots, resource, service, stockholm};
 
 /// Every slot returned matches its query, starts after now, lasts its service's duration, and
 /// the list is ordered by start, resource, service; a filtered list is the unfiltered list
 /// filtered.
-pub async fn timeslots_match_their_query(subject: &Subject) {
+pub async fn timeslots_match_their_query(subject: &Ports) {
     let window = days_from_now(subject, 0, 14);
-    let now = in_stockholm(&subject.now);
+    let now = in_stockholm(&subject.now());
     let everything = free_slots(subject, None, None, window).await;
     assert!(!everything.is_empty(), "two weeks from now hold free slots");
     let durations = [
@@ -81,13 +81,13 @@ pub async fn timeslots_match_their_query(subject: &Subject) {
 }
 
 /// A window in the past, or at night, gives `[]`, not an error.
-pub async fn a_window_without_free_slots_gives_no_timeslots(subject: &Subject) {
+pub async fn a_window_without_free_slots_gives_no_timeslots(subject: &Ports) {
     let past = days_from_now(subject, -7, 6);
     assert!(
         free_slots(subject, None, None, past).await.is_empty(),
         "a window in the past gives []"
     );
-    let tomorrow = in_stockholm(&subject.now).date_naive() + TimeDelta::days(1);
+    let tomorrow = in_stockholm(&subject.now()).date_naive() + TimeDelta::days(1);
     let night =
         TimeWindow::new(stockholm(tomorrow, 0, 30), stockholm(tomorrow, 6, 0)).expect("a window");
     assert!(
@@ -97,7 +97,7 @@ pub async fn a_window_without_free_slots_gives_no_timeslots(subject: &Subject) {
 }
 
 /// The 30 days from now hold free slots of both resources.
-pub async fn thirty_days_from_now_hold_slots_of_both_resources(subject: &Subject) {
+pub async fn thirty_days_from_now_hold_slots_of_both_resources(subject: &Ports) {
     let slots = free_slots(subject, None, None, days_from_now(subject, 0, 30)).await;
     for resource_id in [DR_EHN, NURSE_LIND] {
         assert!(

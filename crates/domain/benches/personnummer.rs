@@ -4,6 +4,11 @@
 //! Both parse the same batch: 1,000 of Skatteverket's test personnummer in
 //! the 12-digit form plus their 10-digit separated forms (2,000 inputs).
 //!
+//! The group "fodselsnummer parse" measures
+//! [`leyr_domain::fodselsnummer::Fodselsnummer`] on the valid numbers of the
+//! fødselsnummer peer data, beside `Personnummer`'s 12-digit `FromStr` in the
+//! same run; both report a time per number.
+//!
 //! Run with `cargo bench -p leyr-domain --bench personnummer`.
 
 #![allow(clippy::expect_used)]
@@ -13,10 +18,19 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use leyr_domain::fodselsnummer::{Fodselsnummer, FodselsnummerAllow};
 use leyr_domain::personnummer::Personnummer;
 
 /// Skatteverket's test personnummer.
 const ALL_PINS_JSON: &str = include_str!("../tests/data/personnummer/allPins.json");
+
+/// The fødselsnummer peer data.
+const FODSELSNUMMER_JSON: [&str; 4] = [
+    include_str!("../tests/data/fodselsnummer/skatteetaten.json"),
+    include_str!("../tests/data/fodselsnummer/fnrvalidator.json"),
+    include_str!("../tests/data/fodselsnummer/nocommons.json"),
+    include_str!("../tests/data/fodselsnummer/other.json"),
+];
 
 /// How many 12-digit numbers to take from the test data.
 const BATCH: usize = 1_000;
@@ -92,5 +106,69 @@ fn parse_and_validate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_and_validate);
+/// The numbers of the fødselsnummer peer data that the default policy
+/// accepts, as 11 digits.
+fn valid_fodselsnummer() -> Vec<String> {
+    FODSELSNUMMER_JSON
+        .iter()
+        .flat_map(|json| {
+            let cases: Vec<serde_json::Value> =
+                serde_json::from_str(json).expect("the fødselsnummer data is valid JSON");
+            cases
+        })
+        .filter(|case| case["valid"].as_bool() == Some(true))
+        .map(|case| case["number"].as_str().expect("a number").to_owned())
+        .collect()
+}
+
+fn fodselsnummer_parse(c: &mut Criterion) {
+    let fodselsnummer = valid_fodselsnummer();
+    let everything = FodselsnummerAllow {
+        h_numbers: true,
+        fh_numbers: true,
+        synthetic: true,
+    };
+    let count_from_str = |inputs: &[String]| {
+        inputs
+            .iter()
+            .filter(|input| Fodselsnummer::from_str(black_box(input)).is_ok())
+            .count()
+    };
+    assert_eq!(count_from_str(&fodselsnummer), fodselsnummer.len());
+
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).expect("a real date");
+    let personnummer: Vec<String> = inputs(today).into_iter().take(BATCH).collect();
+    let count_personnummer = |inputs: &[String]| {
+        inputs
+            .iter()
+            .filter(|input| Personnummer::from_str(black_box(input)).is_ok())
+            .count()
+    };
+    assert_eq!(count_personnummer(&personnummer), personnummer.len());
+
+    let mut group = c.benchmark_group("fodselsnummer parse");
+    group.throughput(Throughput::Elements(
+        u64::try_from(fodselsnummer.len()).expect("a small batch"),
+    ));
+    group.bench_function("fodselsnummer_from_str", |b| {
+        b.iter(|| count_from_str(black_box(&fodselsnummer)))
+    });
+    group.bench_function("fodselsnummer_parse_with_everything", |b| {
+        b.iter(|| {
+            black_box(&fodselsnummer)
+                .iter()
+                .filter(|input| Fodselsnummer::parse_with(black_box(input), everything).is_ok())
+                .count()
+        })
+    });
+    group.throughput(Throughput::Elements(
+        u64::try_from(personnummer.len()).expect("a small batch"),
+    ));
+    group.bench_function("personnummer_from_str", |b| {
+        b.iter(|| count_personnummer(black_box(&personnummer)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_validate, fodselsnummer_parse);
 criterion_main!(benches);

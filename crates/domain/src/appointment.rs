@@ -16,10 +16,11 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::ids::{AppointmentId, CareUnitId, HealthcareServiceId, PatientEmrId, ResourceId};
 use crate::patient::PatientRef;
+use crate::text::TextKind;
 use crate::timeslot::{TimeRangeError, TimeWindow, Timeslot};
 
 /// Where an appointment stands (contract C20).
@@ -156,8 +157,7 @@ impl Comment {
     /// [`InvalidComment`] when it is empty or holds other control characters.
     pub fn new(text: impl Into<String>) -> Result<Self, InvalidComment> {
         let text = text.into();
-        let allowed = |c: char| !c.is_control() || matches!(c, '\n' | '\r' | '\t');
-        if text.trim().is_empty() || !text.chars().all(allowed) {
+        if text.trim().is_empty() || !TextKind::MultiLine.allows(&text) {
             return Err(InvalidComment);
         }
         Ok(Self(text))
@@ -326,6 +326,23 @@ impl Appointment {
                 .as_ref()
                 .is_some_and(|id| id.ehr_value() == slot.resource_id().ehr_value())
             && self.healthcare_service_id.as_ref() == Some(slot.healthcare_service_id())
+    }
+
+    /// The appointment as the EHR reports it at `now` (contract C20): a booked appointment
+    /// whose end has passed is completed; any other is as it is. The one place the rule is
+    /// applied to an appointment ([`crate::booking_rules::is_completed`] states it).
+    #[must_use]
+    pub fn reported_at(self, now: DateTime<Utc>) -> Appointment {
+        let ended =
+            crate::booking_rules::is_completed(&self.status, self.end.with_timezone(&Utc), now);
+        if ended && self.status == AppointmentStatus::Booked {
+            Appointment {
+                status: AppointmentStatus::Completed,
+                ..self
+            }
+        } else {
+            self
+        }
     }
 
     /// The appointment after `command`, leaving `self` unchanged; or why it is not allowed.

@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset};
 
 use crate::ids::{DocumentId, ResourceId};
+use crate::text::TextKind;
 
 /// The largest document accepted, in bytes once decoded (contract C27).
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -57,8 +58,8 @@ pub enum DocumentError {
     /// The content is larger than [`MAX_DOCUMENT_BYTES`].
     #[error("the document is larger than 10 MiB")]
     TooLarge,
-    /// The title or type is empty or longer than 200 characters.
-    #[error("the document title and type must be 1 to 200 characters")]
+    /// The title or type is empty, longer than 200 characters or holds a control character.
+    #[error("the document title and type must be 1 to 200 characters on one line")]
     Label,
 }
 
@@ -77,7 +78,8 @@ impl NewDocument {
     /// its bytes.
     ///
     /// # Errors
-    /// [`DocumentError`] when the content is empty or too large, or a label is empty or too long.
+    /// [`DocumentError`] when the content is empty or too large, or a label is empty, too long
+    /// or holds a control character (C41).
     pub fn new(
         title: impl Into<String>,
         kind: impl Into<String>,
@@ -86,7 +88,12 @@ impl NewDocument {
         content: Vec<u8>,
     ) -> Result<Self, DocumentError> {
         let (title, kind) = (title.into(), kind.into());
-        let label_ok = |text: &str| !text.trim().is_empty() && text.chars().count() <= 200;
+        // C41: a title and a type are single lines.
+        let label_ok = |text: &str| {
+            !text.trim().is_empty()
+                && text.chars().count() <= 200
+                && TextKind::SingleLine.allows(text)
+        };
         if !label_ok(&title) || !label_ok(&kind) {
             return Err(DocumentError::Label);
         }
@@ -171,5 +178,38 @@ impl fmt::Debug for Document {
             .field("author", &self.author)
             .field("created_at", &self.created_at)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(title: &str, kind: &str) -> Result<NewDocument, DocumentError> {
+        let author = ResourceId::new("10-991890000019").unwrap();
+        NewDocument::new(
+            title,
+            kind,
+            DocumentFormat::Pdf,
+            author,
+            b"%PDF-1.4".to_vec(),
+        )
+    }
+
+    #[test]
+    fn c41_titles_and_types_are_single_lines() {
+        assert!(document("Blood Test Results", "Lab Result").is_ok());
+        for (title, kind) in [
+            ("Blood\nTest", "Lab Result"),
+            ("Blood Test", "Lab\tResult"),
+            ("Blood\u{1b}[31m", "Lab Result"),
+            ("", "Lab Result"),
+        ] {
+            assert_eq!(
+                document(title, kind),
+                Err(DocumentError::Label),
+                "{title:?} {kind:?}"
+            );
+        }
     }
 }

@@ -87,23 +87,6 @@ impl RejectionCode {
             Self::Other(code) => code,
         }
     }
-
-    /// The code for Leyr's text, falling back to [`RejectionCode::Other`].
-    #[must_use]
-    pub fn from_code(code: &str) -> Self {
-        match code {
-            "BAD_INPUT" => Self::BadInput,
-            "NOT_SUPPORTED" => Self::NotSupported,
-            "MISSING_REQUIRED_FIELD" => Self::MissingRequiredField,
-            "MAX_ITEMS_EXCEEDED" => Self::MaxItemsExceeded,
-            "INVALID_COMMENT_LENGTH" => Self::InvalidCommentLength,
-            "AMBIGUOUS_TIMESLOTS" => Self::AmbiguousTimeslots,
-            "INVALID_NOTE_CONTENT" => Self::InvalidNoteContent,
-            "INVALID_PATIENT_ID_TYPE" => Self::InvalidPatientIdType,
-            "PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED" => Self::PatientIdTypeNotSupported,
-            other => Self::Other(other.to_owned()),
-        }
-    }
 }
 
 impl fmt::Display for RejectionCode {
@@ -331,17 +314,5 @@ mod tests {
         );
         assert!(error.is_retryable());
         assert!(!BackendError::new(BackendErrorKind::Unauthorized).is_retryable());
-    }
-
-    #[test]
-    fn rejection_codes_round_trip_and_keep_unknown_text() {
-        for code in [
-            "BAD_INPUT",
-            "NOT_SUPPORTED",
-            "AMBIGUOUS_TIMESLOTS",
-            "SOMETHING_NEW",
-        ] {
-            assert_eq!(RejectionCode::from_code(code).as_str(), code);
-        }
     }
 }

@@ -34,6 +34,13 @@
 //! # Ok::<(), PersonnummerError>(())
 //! ```
 //!
+//! # Norwegian numbers
+//!
+//! [`fodselsnummer::Fodselsnummer`] holds a Norwegian fødselsnummer or D-number, and H-numbers,
+//! FH-numbers and Tenor's synthetic test numbers where the caller allows them
+//! ([`fodselsnummer::FodselsnummerAllow`]). It is built like `Personnummer`: valid by
+//! construction, `Copy`, redacted in `Debug`, and parsed without allocating or reading the clock.
+//!
 //! # The lifecycle
 //!
 //! ```
@@ -70,12 +77,17 @@ pub mod appointment;
 pub mod booking_rules;
 pub mod catalog;
 pub mod document;
+pub mod ehr;
 pub mod error;
+pub mod fodselsnummer;
 pub mod ids;
 pub mod medical_note;
+pub mod national_id;
 pub mod patient;
 pub mod personnummer;
 pub mod ports;
+pub mod retry;
+pub mod text;
 pub mod time;
 pub mod timeslot;
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::text::TextKind;
+
 use chrono::{DateTime, FixedOffset};
 
 use crate::ids::{NoteId, ResourceId};
@@ -79,8 +81,12 @@ fn check_text(text: &str, max_chars: usize, allow_newlines: bool) -> Result<(), 
     if text.chars().count() > max_chars {
         return Err(NoteError::TooLong);
     }
-    let allowed = |c: char| !c.is_control() || (allow_newlines && matches!(c, '\n' | '\r' | '\t'));
-    if !text.chars().all(allowed) {
+    let kind = if allow_newlines {
+        TextKind::MultiLine
+    } else {
+        TextKind::SingleLine
+    };
+    if !kind.allows(text) {
         return Err(NoteError::ControlCharacter);
     }
     Ok(())

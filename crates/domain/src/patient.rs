@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::ids::{CareUnitId, LeyrPatientId, PatientEmrId};
 use crate::personnummer::Personnummer;
+use crate::text::TextKind;
 
 /// The longest name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -48,10 +49,7 @@ impl PersonName {
         if trimmed.chars().count() > MAX_NAME_CHARS {
             return Err(ContactError::NameTooLong);
         }
-        if trimmed
-            .chars()
-            .any(|c| c.is_control() || c.is_ascii_digit())
-        {
+        if !TextKind::SingleLine.allows(trimmed) || trimmed.chars().any(|c| c.is_ascii_digit()) {
             return Err(ContactError::NameCharacter);
         }
         Ok(Self(trimmed.to_owned()))

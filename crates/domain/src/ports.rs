@@ -17,6 +17,9 @@
 //! - `Backend` with kind `Connect`, `Timeout`, `Server` or `Protocol` for other transport and
 //!   server failures.
 
+use std::fmt;
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -251,6 +254,18 @@ pub trait AppointmentBook: Send + Sync {
         query: &AppointmentQuery,
     ) -> Result<Vec<Appointment>, ReadError>;
 
+    /// One appointment of `care_unit` by its id, in whatever status it is now (cancelled and
+    /// completed included), as [`AppointmentBook::list_appointments`] would report it.
+    ///
+    /// # Errors
+    /// `NotFound(Entity::Appointment)` for an unknown id, `NotFound(Entity::CareUnit)`;
+    /// `Backend`.
+    async fn get_appointment(
+        &self,
+        care_unit: &CareUnitId,
+        appointment: &AppointmentId,
+    ) -> Result<Appointment, ReadError>;
+
     /// Moves a booked appointment to `request.slot`, freeing its old slot.
     ///
     /// # Errors
@@ -353,4 +368,70 @@ pub trait PatientDocuments: Send + Sync {
 pub trait Clock: Send + Sync + 'static {
     /// Now.
     fn now(&self) -> DateTime<Utc>;
+}
+
+impl<C: Clock + ?Sized> Clock for Arc<C> {
+    fn now(&self) -> DateTime<Utc> {
+        (**self).now()
+    }
+}
+
+/// One adapter per port, plus the clock: what the use cases of `leyr-app`, the contract suite
+/// and the sandbox are built from. Each port may come from a different adapter.
+#[derive(Clone)]
+pub struct Ports {
+    /// Care units, resources and services.
+    pub catalog: Arc<dyn CareUnitCatalog>,
+    /// Patients.
+    pub patients: Arc<dyn PatientDirectory>,
+    /// Free timeslots.
+    pub availability: Arc<dyn Availability>,
+    /// Appointments.
+    pub appointments: Arc<dyn AppointmentBook>,
+    /// Medical notes.
+    pub notes: Arc<dyn MedicalNotes>,
+    /// Patient documents.
+    pub documents: Arc<dyn PatientDocuments>,
+    /// The current time.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Ports {
+    /// Every port from one adapter that implements them all (such as `leyr-http`'s client or
+    /// `leyr-in-memory`'s fake), taken by value, with `clock` for the time. An
+    /// `Arc<dyn Clock>` is a clock too.
+    #[must_use]
+    pub fn from_adapter<A>(adapter: A, clock: impl Clock) -> Self
+    where
+        A: CareUnitCatalog
+            + PatientDirectory
+            + Availability
+            + AppointmentBook
+            + MedicalNotes
+            + PatientDocuments
+            + 'static,
+    {
+        let adapter = Arc::new(adapter);
+        Self {
+            catalog: adapter.clone(),
+            patients: adapter.clone(),
+            availability: adapter.clone(),
+            appointments: adapter.clone(),
+            notes: adapter.clone(),
+            documents: adapter,
+            clock: Arc::new(clock),
+        }
+    }
+
+    /// Now, from the clock.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+impl fmt::Debug for Ports {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ports").finish_non_exhaustive()
+    }
 }

@@ -50,7 +50,8 @@ fn resource(number: usize) -> ResourceId {
 
 /// A care unit with `RESOURCES` resources offering one 15-minute service, and one patient.
 fn unit_shell() -> CareUnitData {
-    let mut unit = seed::takecare(NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(), 0)
+    let mut unit = seed::TAKECARE
+        .dataset(NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(), 0)
         .care_units
         .remove(0);
     unit.appointments.clear();

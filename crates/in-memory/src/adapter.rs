@@ -9,9 +9,10 @@ use leyr_domain::appointment::{
     Appointment, AppointmentBatch, AppointmentParts, AppointmentQuery, AppointmentStatus,
     BookingRequest, Comment, ConfirmationCode, LifecycleCommand, LifecycleEvent, RescheduleRequest,
 };
-use leyr_domain::booking_rules::{MAX_COMMENT_CHARS, is_completed};
+use leyr_domain::booking_rules::MAX_COMMENT_CHARS;
 use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
 use leyr_domain::document::{Document, DocumentFormat, NewDocument};
+use leyr_domain::ehr::{IdType, PatientEmrIds};
 use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection, RejectionCode};
 use leyr_domain::ids::{AppointmentId, CareUnitId, DocumentId, NoteId, PatientEmrId, ResourceId};
 use leyr_domain::medical_note::{MedicalNote, NewMedicalNote, NoteTemplate};
@@ -24,7 +25,7 @@ use leyr_domain::time::in_stockholm;
 use leyr_domain::timeslot::{Timeslot, TimeslotQuery};
 
 use crate::InMemoryEhr;
-use crate::faults::Operation;
+use crate::faults::{Gate, Operation};
 use crate::state::{Placement, Records, SlotEntry, StoredAppointment, UnitState, read, write};
 
 impl InMemoryEhr {
@@ -55,21 +56,6 @@ fn comment_rejection() -> Rejection {
     Rejection::new(RejectionCode::InvalidCommentLength)
 }
 
-/// The appointment as the EHR reports it now: booked and ended means completed (contract C20).
-fn reported(appointment: Appointment, now: DateTime<Utc>) -> Appointment {
-    let ended = is_completed(
-        appointment.status(),
-        appointment.end().with_timezone(&Utc),
-        now,
-    );
-    if ended && *appointment.status() == AppointmentStatus::Booked {
-        return appointment
-            .apply(&LifecycleCommand::Complete)
-            .unwrap_or(appointment);
-    }
-    appointment
-}
-
 /// Resolves `patient` to its EHR id.
 fn emr_id_of(unit: &UnitState, patient: &PatientRef) -> Option<PatientEmrId> {
     read(&unit.patients)
@@ -77,10 +63,66 @@ fn emr_id_of(unit: &UnitState, patient: &PatientRef) -> Option<PatientEmrId> {
         .map(|found| found.emr_id.clone())
 }
 
+/// Why a call was turned away at the door: the EHR's profile lacks the operation (C43), or the
+/// fault plan failed it.
+enum Refusal {
+    NotSupported,
+    Backend(BackendError),
+}
+
+impl From<BackendError> for Refusal {
+    fn from(error: BackendError) -> Self {
+        Self::Backend(error)
+    }
+}
+
+fn not_supported() -> Rejection {
+    Rejection::new(RejectionCode::NotSupported)
+}
+
+macro_rules! from_refusal {
+    ($($error:ident),*) => {$(
+        impl From<Refusal> for $error {
+            fn from(refusal: Refusal) -> Self {
+                match refusal {
+                    Refusal::NotSupported => Self::Rejected(not_supported()),
+                    Refusal::Backend(error) => Self::Backend(error),
+                }
+            }
+        }
+    )*};
+}
+from_refusal!(ReadError, WriteError, BookError, ChangeError);
+
+impl InMemoryEhr {
+    /// The start of every port call: an operation outside the EHR's profile is refused with
+    /// `NOT_SUPPORTED` before anything else is looked at (C43), then the fault plan has its say.
+    async fn enter(&self, operation: Operation) -> Result<Gate, Refusal> {
+        if !self.inner.profile.supports(operation) {
+            return Err(Refusal::NotSupported);
+        }
+        Ok(self.inner.faults.gate(operation).await?)
+    }
+
+    /// Whether the EHR looks patients up by this kind of reference (C7): a refusal is
+    /// `PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED`.
+    fn accepts(&self, patient: &PatientRef) -> Result<(), Rejection> {
+        let kind = match patient {
+            PatientRef::EmrId(_) => IdType::EmrId,
+            PatientRef::Personnummer(_) => IdType::SePersonalNumber,
+        };
+        if self.inner.profile.accepts_patient_id(kind) {
+            Ok(())
+        } else {
+            Err(Rejection::new(RejectionCode::PatientIdTypeNotSupported))
+        }
+    }
+}
+
 #[async_trait]
 impl CareUnitCatalog for InMemoryEhr {
     async fn list_care_units(&self) -> Result<Vec<CareUnit>, ReadError> {
-        self.inner.faults.gate(Operation::ListCareUnits).await?;
+        self.enter(Operation::ListCareUnits).await?;
         Ok(self
             .inner
             .world
@@ -91,7 +133,7 @@ impl CareUnitCatalog for InMemoryEhr {
     }
 
     async fn list_resources(&self, care_unit: &CareUnitId) -> Result<Vec<Resource>, ReadError> {
-        self.inner.faults.gate(Operation::ListResources).await?;
+        self.enter(Operation::ListResources).await?;
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
@@ -107,7 +149,7 @@ impl CareUnitCatalog for InMemoryEhr {
         care_unit: &CareUnitId,
         resource: &ResourceId,
     ) -> Result<Resource, ReadError> {
-        self.inner.faults.gate(Operation::GetResource).await?;
+        self.enter(Operation::GetResource).await?;
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
@@ -139,10 +181,11 @@ impl PatientDirectory for InMemoryEhr {
         care_unit: &CareUnitId,
         patient: &PatientRef,
     ) -> Result<Patient, ReadError> {
-        self.inner.faults.gate(Operation::GetPatient).await?;
+        self.enter(Operation::GetPatient).await?;
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        self.accepts(patient).map_err(ReadError::Rejected)?;
         read(&unit.patients)
             .resolve(patient)
             .cloned()
@@ -154,7 +197,7 @@ impl PatientDirectory for InMemoryEhr {
         care_unit: &CareUnitId,
         search: &PatientSearch,
     ) -> Result<Vec<Patient>, ReadError> {
-        self.inner.faults.gate(Operation::FindPatients).await?;
+        self.enter(Operation::FindPatients).await?;
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
@@ -172,7 +215,7 @@ impl PatientDirectory for InMemoryEhr {
         care_unit: &CareUnitId,
         patient: &NewPatient,
     ) -> Result<Registration, WriteError> {
-        let gate = self.inner.faults.gate(Operation::RegisterPatient).await?;
+        let gate = self.enter(Operation::RegisterPatient).await?;
         gate.finish(
             self.register_patient_now(care_unit, patient),
             WriteError::OutcomeUnknown,
@@ -189,11 +232,16 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(WriteError::NotFound(Entity::CareUnit))?;
-        // Contract C33: a real birth date, not after today (the sandbox's clock).
+        // The profile's `external_id` rule (C33 for TakeCare), against the EHR clock's date.
+        let profile = self.inner.profile;
         let today = in_stockholm(&self.now()).date_naive();
-        if !new_patient.personnummer.is_born_by(today) {
+        profile
+            .external_id
+            .check(Some(new_patient.personnummer.as_str()), today)
+            .map_err(|_| WriteError::Rejected(Rejection::new(RejectionCode::BadInput)))?;
+        if profile.requires_phone && new_patient.phones.is_empty() {
             return Err(WriteError::Rejected(Rejection::new(
-                RejectionCode::BadInput,
+                RejectionCode::MissingRequiredField,
             )));
         }
         let reference = PatientRef::Personnummer(new_patient.personnummer);
@@ -206,9 +254,23 @@ impl InMemoryEhr {
             .ids
             .next_unused(|id| patients.has_leyr_id(id))
             .ok_or_else(internal)?;
+        // C6: TakeCare's EHR id is the personnummer; other EHRs mint their own.
+        let emr_id = match profile.patient_emr_ids {
+            PatientEmrIds::NationalNumber => {
+                PatientEmrId::new(new_patient.personnummer.as_str()).map_err(|_| internal())?
+            }
+            _ => self
+                .inner
+                .ids
+                .next_unused(|id| {
+                    PatientEmrId::new(id)
+                        .is_ok_and(|id| patients.resolve(&PatientRef::EmrId(id)).is_some())
+                })
+                .ok_or_else(internal)?,
+        };
         let patient = Patient {
             leyr_id: Some(leyr_id),
-            emr_id: PatientEmrId::new(new_patient.personnummer.as_str()).map_err(|_| internal())?,
+            emr_id,
             personnummer: Some(new_patient.personnummer),
             first_name: new_patient.first_name.clone(),
             last_name: new_patient.last_name.clone(),
@@ -228,7 +290,7 @@ impl Availability for InMemoryEhr {
         care_unit: &CareUnitId,
         query: &TimeslotQuery,
     ) -> Result<Vec<Timeslot>, ReadError> {
-        self.inner.faults.gate(Operation::FindTimeslots).await?;
+        self.enter(Operation::FindTimeslots).await?;
         self.find_timeslots_now(care_unit, query)
     }
 }
@@ -319,7 +381,7 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         care_unit: &CareUnitId,
         request: &BookingRequest,
     ) -> Result<Appointment, BookError> {
-        let gate = self.inner.faults.gate(Operation::Book).await?;
+        let gate = self.enter(Operation::Book).await?;
         gate.finish(self.book_now(care_unit, request), BookError::OutcomeUnknown)
     }
 
@@ -328,8 +390,24 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         care_unit: &CareUnitId,
         query: &AppointmentQuery,
     ) -> Result<Vec<Appointment>, ReadError> {
-        self.inner.faults.gate(Operation::ListAppointments).await?;
+        self.enter(Operation::ListAppointments).await?;
         self.list_appointments_now(care_unit, query)
+    }
+
+    async fn get_appointment(
+        &self,
+        care_unit: &CareUnitId,
+        appointment: &AppointmentId,
+    ) -> Result<Appointment, ReadError> {
+        self.enter(Operation::GetAppointment).await?;
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        let records = read(&unit.records);
+        let position = records
+            .position(appointment)
+            .ok_or(ReadError::NotFound(Entity::Appointment))?;
+        Ok(Self::current(unit, &records, position, self.now())?)
     }
 
     async fn reschedule(
@@ -338,7 +416,7 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         appointment: &AppointmentId,
         request: &RescheduleRequest,
     ) -> Result<Appointment, ChangeError> {
-        let gate = self.inner.faults.gate(Operation::Reschedule).await?;
+        let gate = self.enter(Operation::Reschedule).await?;
         gate.finish(
             self.reschedule_now(care_unit, appointment, request),
             ChangeError::OutcomeUnknown,
@@ -351,7 +429,7 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         appointment: &AppointmentId,
         cancellation: &Cancellation,
     ) -> Result<Appointment, ChangeError> {
-        let gate = self.inner.faults.gate(Operation::Cancel).await?;
+        let gate = self.enter(Operation::Cancel).await?;
         let result = self
             .cancel_all_now(care_unit, std::slice::from_ref(appointment), cancellation)
             .and_then(|cancelled| {
@@ -369,7 +447,7 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         batch: &AppointmentBatch,
         cancellation: &Cancellation,
     ) -> Result<Vec<Appointment>, ChangeError> {
-        let gate = self.inner.faults.gate(Operation::CancelMany).await?;
+        let gate = self.enter(Operation::CancelMany).await?;
         gate.finish(
             self.cancel_all_now(care_unit, batch.ids(), cancellation),
             ChangeError::OutcomeUnknown,
@@ -382,7 +460,7 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         appointment: &AppointmentId,
         code: &ConfirmationCode,
     ) -> Result<Appointment, ChangeError> {
-        let gate = self.inner.faults.gate(Operation::Confirm).await?;
+        let gate = self.enter(Operation::Confirm).await?;
         gate.finish(
             self.confirm_now(care_unit, appointment, code),
             ChangeError::OutcomeUnknown,
@@ -399,6 +477,8 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(BookError::NotFound(Entity::CareUnit))?;
+        self.accepts(&request.patient)
+            .map_err(BookError::Rejected)?;
         let patient =
             emr_id_of(unit, &request.patient).ok_or(BookError::NotFound(Entity::Patient))?;
         let slot = &request.slot;
@@ -488,6 +568,9 @@ impl InMemoryEhr {
         {
             return Err(ReadError::Rejected(Rejection::new(RejectionCode::BadInput)));
         }
+        if let Some(patient) = &query.patient {
+            self.accepts(patient).map_err(ReadError::Rejected)?;
+        }
         let patient = match &query.patient {
             Some(reference) => {
                 Some(emr_id_of(unit, reference).ok_or(ReadError::NotFound(Entity::Patient))?)
@@ -528,7 +611,7 @@ impl InMemoryEhr {
         now: DateTime<Utc>,
     ) -> Result<Appointment, BackendError> {
         unit.appointment(records.stored(position))
-            .map(|appointment| reported(appointment, now))
+            .map(|appointment| appointment.reported_at(now))
             .ok_or_else(internal)
     }
 
@@ -656,7 +739,7 @@ impl InMemoryEhr {
             )));
         }
         records.update(&unit.resources, position, &confirmed, None);
-        Ok(reported(confirmed, now))
+        Ok(confirmed.reported_at(now))
     }
 }
 
@@ -667,10 +750,11 @@ impl MedicalNotes for InMemoryEhr {
         care_unit: &CareUnitId,
         patient: &PatientRef,
     ) -> Result<Vec<MedicalNote>, ReadError> {
-        self.inner.faults.gate(Operation::ListNotes).await?;
+        self.enter(Operation::ListNotes).await?;
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        self.accepts(patient).map_err(ReadError::Rejected)?;
         let emr_id = emr_id_of(unit, patient).ok_or(ReadError::NotFound(Entity::Patient))?;
         let mut notes = read(&unit.records).notes_of(&emr_id).to_vec();
         // Stable: notes written at the same instant stay in the order they were written.
@@ -684,7 +768,7 @@ impl MedicalNotes for InMemoryEhr {
         patient: &PatientRef,
         note: &NewMedicalNote,
     ) -> Result<MedicalNote, WriteError> {
-        let gate = self.inner.faults.gate(Operation::WriteNote).await?;
+        let gate = self.enter(Operation::WriteNote).await?;
         gate.finish(
             self.write_note_now(care_unit, patient, note),
             WriteError::OutcomeUnknown,
@@ -703,6 +787,7 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(WriteError::NotFound(Entity::CareUnit))?;
+        self.accepts(patient).map_err(WriteError::Rejected)?;
         let emr_id = emr_id_of(unit, patient).ok_or(WriteError::NotFound(Entity::Patient))?;
         let author = unit
             .resource(author)
@@ -750,7 +835,7 @@ impl PatientDocuments for InMemoryEhr {
         patient: &PatientRef,
         document: &NewDocument,
     ) -> Result<Document, WriteError> {
-        let gate = self.inner.faults.gate(Operation::UploadDocument).await?;
+        let gate = self.enter(Operation::UploadDocument).await?;
         gate.finish(
             self.upload_document_now(care_unit, patient, document),
             WriteError::OutcomeUnknown,

@@ -1,7 +1,7 @@
 //! [`Dataset`]: everything an [`InMemoryEhr`](crate::InMemoryEhr) starts from.
 //!
 //! A dataset is plain data with public fields: build one by hand, start from
-//! [`seed::takecare`](crate::seed::takecare) and change it, or mix both. Slots come from two
+//! [`seed::TAKECARE`](crate::seed::TAKECARE) and change it, or mix both. Slots come from two
 //! sources, used together:
 //!
 //! - [`CareUnitData::timeslots`]: explicit slots, each naming its resource and service;

@@ -63,11 +63,13 @@
 //! 1001 and 1002) and nurse Lind (`10-991890000027`, service 1003), the seven test patients,
 //! weekday slots for 60 days and a small history for patient `197110021834`. The [`seed`]
 //! module has the ids as constants and the table of values. For another world, build a
-//! [`Dataset`] (or change the one [`seed::takecare`] returns) and pass it to
+//! [`Dataset`] (or change the one [`seed::TAKECARE`] returns) and pass it to
 //! [`InMemoryEhrBuilder::dataset`].
 //!
 //! Ids the fake issues (Leyr patient ids, appointment, note and document ids) are UUID v4 text
 //! from a seeded generator ([`InMemoryEhrBuilder::id_seed`]), so every run issues the same ids.
+//! That generator, [`SplitMix64`], is public: it is the workspace's one source of seeded
+//! randomness, for any test double that needs it.
 //!
 //! # Time
 //!
@@ -113,6 +115,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use leyr_domain::appointment::ConfirmationCode;
+use leyr_domain::ehr::{self, EhrProfile};
 use leyr_domain::ports::Clock;
 use leyr_domain::time::in_stockholm;
 
@@ -120,7 +123,6 @@ mod adapter;
 mod clock;
 pub mod dataset;
 pub mod faults;
-mod hashing;
 mod random;
 pub mod seed;
 mod state;
@@ -128,6 +130,7 @@ mod state;
 pub use clock::ManualClock;
 pub use dataset::{CareUnitData, Dataset, DatasetError, PatientNote, ResourceData, WeekdaySlots};
 pub use faults::{Fault, FaultRate, Faults, Operation};
+pub use random::SplitMix64;
 
 /// The default of [`InMemoryEhrBuilder::slot_days`].
 pub const DEFAULT_SLOT_DAYS: u32 = 60;
@@ -145,6 +148,7 @@ pub struct InMemoryEhr {
 }
 
 struct Inner {
+    profile: &'static EhrProfile,
     clock: Arc<dyn Clock>,
     faults: Faults,
     ids: random::IdSource,
@@ -173,6 +177,12 @@ impl InMemoryEhr {
         &self.inner.faults
     }
 
+    /// The EHR the fake plays.
+    #[must_use]
+    pub fn profile(&self) -> &'static EhrProfile {
+        self.inner.profile
+    }
+
     /// The clock the fake reads "now" from.
     #[must_use]
     pub fn clock(&self) -> Arc<dyn Clock> {
@@ -197,6 +207,7 @@ impl fmt::Debug for InMemoryEhr {
             .map(|unit| unit.care_unit.id.as_str())
             .collect();
         f.debug_struct("InMemoryEhr")
+            .field("profile", &self.inner.profile.code)
             .field("care_units", &care_units)
             .field("timeslots", &self.timeslot_count())
             .field("confirmation", &self.inner.confirmation_code.is_some())
@@ -212,11 +223,12 @@ impl fmt::Debug for InMemoryEhr {
 /// | [`clock`](Self::clock) | a [`ManualClock`] at 2025-01-06T07:00:00Z (Monday, 08:00 in Stockholm) |
 /// | [`start_date`](Self::start_date) | the clock's date in `Europe/Stockholm` |
 /// | [`slot_days`](Self::slot_days) | [`DEFAULT_SLOT_DAYS`] (60) |
-/// | [`dataset`](Self::dataset) | [`seed::takecare`]`(start_date, slot_days)` |
+/// | [`dataset`](Self::dataset) | [`seed::TAKECARE`]`.dataset(start_date, slot_days)` |
 /// | [`id_seed`](Self::id_seed) | [`DEFAULT_ID_SEED`] |
 /// | [`confirmation_code`](Self::confirmation_code) | none: bookings are `Booked` at once |
 #[derive(Default)]
 pub struct InMemoryEhrBuilder {
+    profile: Option<&'static EhrProfile>,
     clock: Option<Arc<dyn Clock>>,
     start_date: Option<NaiveDate>,
     dataset: Option<Dataset>,
@@ -226,6 +238,14 @@ pub struct InMemoryEhrBuilder {
 }
 
 impl InMemoryEhrBuilder {
+    /// The EHR the fake plays (default [`ehr::TAKECARE`]): its operations, `external_id` rule,
+    /// typed ids and EHR-id minting, and its seed world ([`seed::world`]).
+    #[must_use]
+    pub fn profile(mut self, profile: &'static EhrProfile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
     /// The clock the fake reads "now" from.
     #[must_use]
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
@@ -289,15 +309,20 @@ impl InMemoryEhrBuilder {
         let clock = self
             .clock
             .unwrap_or_else(|| Arc::new(ManualClock::default()));
+        let profile = self.profile.unwrap_or(&ehr::TAKECARE);
         let dataset = self.dataset.unwrap_or_else(|| {
             let start_date = self
                 .start_date
                 .unwrap_or_else(|| in_stockholm(&clock.now()).date_naive());
-            seed::takecare(start_date, self.slot_days.unwrap_or(DEFAULT_SLOT_DAYS))
+            // Every profile has a seed world (tested in `seed`).
+            seed::world(profile.code)
+                .map(|world| world.dataset(start_date, self.slot_days.unwrap_or(DEFAULT_SLOT_DAYS)))
+                .unwrap_or_default()
         });
         let ids = random::IdSource::new(self.id_seed.unwrap_or(DEFAULT_ID_SEED));
         let (world, problem) = state::load(dataset, &ids);
         let inner = Inner {
+            profile,
             clock,
             faults: Faults::new(),
             ids,
@@ -316,6 +341,7 @@ impl InMemoryEhrBuilder {
 impl fmt::Debug for InMemoryEhrBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InMemoryEhrBuilder")
+            .field("profile", &self.profile.map(|profile| profile.code))
             .field("clock", &self.clock.as_ref().map(|clock| clock.now()))
             .field("start_date", &self.start_date)
             .field("dataset", &self.dataset)

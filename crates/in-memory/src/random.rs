@@ -2,10 +2,14 @@
 //!
 //! The fake must give the same ids on every run, so nothing here reads the operating system's
 //! entropy. splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
-//! 2014) passes BigCrush and needs one addition and three multiply-xorshift steps per number.
+//! 2014) passes BigCrush and needs one addition and three multiply-xorshift steps per number;
+//! the `uuid` crate turns 128 of its bits into a version 4 UUID and writes the text.
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use uuid::Builder;
+use uuid::fmt::Hyphenated;
 
 /// The increment of splitmix64: the odd integer closest to 2^64 divided by the golden ratio.
 const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -18,33 +22,54 @@ fn mix(state: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A splitmix64 generator owned by one user (fault rates, the seed data).
+/// The workspace's one seeded pseudorandom generator: splitmix64, the same numbers for the same
+/// seed on every run and every platform.
+///
+/// The fake draws its fault rates and every id it mints from it; use it wherever a test
+/// double needs reproducible randomness instead of writing another. It is small and fast, not
+/// cryptographic: never use it for secrets.
+///
+/// ```
+/// use leyr_in_memory::SplitMix64;
+///
+/// let mut generator = SplitMix64::new(1_234_567);
+/// // The reference implementation's first output for this seed.
+/// assert_eq!(generator.next_u64(), 6_457_827_717_110_365_317);
+/// let draw = generator.next_f64();
+/// assert!((0.0..1.0).contains(&draw));
+/// // The sequence is fixed by the seed alone.
+/// let mut again = SplitMix64::new(1_234_567);
+/// again.next_u64();
+/// assert_eq!(again.next_f64(), draw);
+/// ```
 #[derive(Debug, Clone)]
-pub(crate) struct SplitMix64 {
+pub struct SplitMix64 {
     state: u64,
 }
 
 impl SplitMix64 {
-    /// A generator whose sequence is fixed by `seed`.
-    pub(crate) fn new(seed: u64) -> Self {
+    /// A generator whose sequence is fixed by `seed`; any value, zero included, is a good seed.
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
         Self { state: seed }
     }
 
     /// The next 64 random bits.
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(GOLDEN_GAMMA);
         mix(self.state)
     }
 
-    /// A number in `[0, 1)` with 53 random bits.
-    pub(crate) fn next_f64(&mut self) -> f64 {
+    /// A number in `[0, 1)`, uniform over multiples of 2^-53: the top 53 bits of
+    /// [`next_u64`](Self::next_u64).
+    pub fn next_f64(&mut self) -> f64 {
         // 53 bits fit an f64 mantissa exactly, so the conversion is lossless.
         #[allow(clippy::cast_precision_loss)]
         let numerator = (self.next_u64() >> 11) as f64;
         numerator / (1_u64 << 53) as f64
     }
 
-    /// The next UUID v4 text.
+    /// The next UUID v4 text, made from the next two numbers.
     pub(crate) fn next_uuid(&mut self) -> UuidText {
         let high = self.next_u64();
         let low = self.next_u64();
@@ -69,12 +94,12 @@ impl IdSource {
 
     /// The next UUID v4 text, drawn from the same sequence as [`SplitMix64::next_uuid`] would.
     pub(crate) fn next_uuid(&self) -> UuidText {
+        // Each id takes two steps of the sequence: claim both at once, then take them from a
+        // generator started where this caller's claim begins.
         let before = self
             .state
             .fetch_add(GOLDEN_GAMMA.wrapping_mul(2), Ordering::Relaxed);
-        let high = mix(before.wrapping_add(GOLDEN_GAMMA));
-        let low = mix(before.wrapping_add(GOLDEN_GAMMA.wrapping_mul(2)));
-        uuid_v4(high, low)
+        SplitMix64::new(before).next_uuid()
     }
 
     /// The next id of the sequence that `taken` does not hold, as `T`: a dataset may already
@@ -89,34 +114,20 @@ impl IdSource {
     }
 }
 
-/// 128 bits as RFC 9562 UUID version 4 text: lowercase hex `8-4-4-4-12`, version nibble `4`,
-/// variant bits `10`.
+/// 128 bits as RFC 9562 UUID version 4 text: lowercase hex `8-4-4-4-12`, `high` first. The
+/// version nibble (`4`) and the variant bits (`10`) replace six of the bits.
 fn uuid_v4(high: u64, low: u64) -> UuidText {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let high = (high & !0xF000) | 0x4000;
-    let low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-    let mut bytes = [0_u8; 16];
-    bytes[..8].copy_from_slice(&high.to_be_bytes());
-    bytes[8..].copy_from_slice(&low.to_be_bytes());
-    // Written by hand into a stack buffer: `format!` with five padded hex fields costs several
-    // times more, and ids are minted on every booking.
-    let mut text = [0_u8; 36];
-    let mut at = 0;
-    for (position, byte) in bytes.iter().enumerate() {
-        if matches!(position, 4 | 6 | 8 | 10) {
-            text[at] = b'-';
-            at += 1;
-        }
-        text[at] = HEX[usize::from(byte >> 4)];
-        text[at + 1] = HEX[usize::from(byte & 0x0F)];
-        at += 2;
-    }
+    let bits = (u128::from(high) << 64) | u128::from(low);
+    let uuid = Builder::from_random_bytes(bits.to_be_bytes()).into_uuid();
+    // Encoded into a stack buffer, not a `String`: ids are minted on every booking.
+    let mut text = [0_u8; Hyphenated::LENGTH];
+    uuid.hyphenated().encode_lower(&mut text);
     UuidText(text)
 }
 
 /// UUID text held inline; ids copy it once, into their own storage.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct UuidText([u8; 36]);
+pub(crate) struct UuidText([u8; Hyphenated::LENGTH]);
 
 impl UuidText {
     /// The text (only lowercase hex digits and `-` are ever written).
@@ -158,6 +169,9 @@ mod tests {
         for _ in 0..1000 {
             let uuid = generator.next_uuid();
             assert!(is_uuid_v4(uuid.as_str()), "{uuid:?}");
+            let parsed = uuid::Uuid::parse_str(uuid.as_str()).unwrap();
+            assert_eq!(parsed.get_version(), Some(uuid::Version::Random));
+            assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
         }
         assert_eq!(
             uuid_v4(0, 0).as_str(),
@@ -170,6 +184,22 @@ mod tests {
         assert_eq!(
             uuid_v4(0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210).as_str(),
             "01234567-89ab-4def-bedc-ba9876543210"
+        );
+    }
+
+    #[test]
+    fn a_seed_always_mints_the_same_ids() {
+        // Pinned: the ids a seed gives must not change between versions of this crate.
+        let mut generator = SplitMix64::new(42);
+        let ids: Vec<UuidText> = (0..3).map(|_| generator.next_uuid()).collect();
+        let ids: Vec<&str> = ids.iter().map(UuidText::as_str).collect();
+        assert_eq!(
+            ids,
+            [
+                "bdd73226-2feb-4e95-a8ef-e333b266f103",
+                "47526757-130f-4f52-981c-e1ff0e4ae394",
+                "09bc585a-2448-43f2-9e44-31fa3c80db06",
+            ]
         );
     }
 

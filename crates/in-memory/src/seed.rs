@@ -1,4 +1,5 @@
-//! The TakeCare sandbox seed (contract C32, §5.3): the small fixed world every test can rely on.
+//! The sandbox worlds, written once as data, one per EHR profile (contract C32, C47): the small
+//! fixed worlds every test can rely on. [`TAKECARE`] is TakeCare's (§5.3):
 //!
 //! | what | value |
 //! |---|---|
@@ -12,6 +13,8 @@
 //! The seed's own ids (Leyr patient ids, appointment and note ids) come from a fixed sequence,
 //! so they are the same on every run.
 
+use std::fmt;
+
 use chrono::{Days, NaiveDate, NaiveTime, TimeDelta, TimeZone};
 use leyr_domain::appointment::{Appointment, AppointmentParts, AppointmentStatus};
 use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
@@ -22,6 +25,8 @@ use leyr_domain::medical_note::{MedicalNote, NoteTemplate, NoteText, NoteTitle};
 use leyr_domain::patient::{Patient, PersonName};
 use leyr_domain::personnummer::Personnummer;
 use leyr_domain::time::STOCKHOLM;
+
+use leyr_domain::ehr::{self, EhrProfile, PatientEmrIds};
 
 use crate::dataset::{CareUnitData, Dataset, PatientNote, ResourceData, WeekdaySlots};
 use crate::random::SplitMix64;
@@ -52,134 +57,306 @@ pub const TEST_PATIENTS: [&str; 7] = [
     "198702072391",
 ];
 
-/// The names of [`TEST_PATIENTS`], in the same order.
-const NAMES: [(&str, &str); 7] = [
-    ("Tolvan", "Tolvansson"),
-    ("Testperson", "Alfa"),
-    ("Testperson", "Beta"),
-    ("Testperson", "Gamma"),
-    ("Testperson", "Delta"),
-    ("Testperson", "Epsilon"),
-    ("Testperson", "Zeta"),
-];
+/// Leyr's sandbox worlds as data, one per EHR profile (contract C47): what the in-memory
+/// adapter loads, what `leyr-sandbox` serves, and what the contract suite checks against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedWorld {
+    /// The EHR whose sandbox this is.
+    pub profile: &'static EhrProfile,
+    /// Its care units.
+    pub care_units: &'static [SeedCareUnit],
+}
+
+/// One care unit of a seed world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedCareUnit {
+    /// Its id.
+    pub id: &'static str,
+    /// Its name.
+    pub name: &'static str,
+    /// Its healthcare services.
+    pub services: &'static [SeedService],
+    /// Its bookable resources.
+    pub resources: &'static [SeedResource],
+    /// Its test patients.
+    pub patients: &'static [SeedPatient],
+    /// Past visits, each followed by an unstructured note by the resource.
+    pub history: &'static [SeedVisit],
+}
+
+/// A healthcare service of a seed world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedService {
+    /// Its id.
+    pub id: &'static str,
+    /// Its name.
+    pub name: &'static str,
+    /// How long one visit takes, in minutes.
+    pub minutes: i64,
+}
+
+/// A bookable resource of a seed world, offering weekday slots of its services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedResource {
+    /// Its id.
+    pub id: &'static str,
+    /// Its name.
+    pub name: &'static str,
+    /// The services it offers.
+    pub services: &'static [&'static str],
+}
+
+/// A test patient of a seed world. Public test data, not a real person.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SeedPatient {
+    /// The national identity number, if the patient has one.
+    pub national_id: Option<&'static str>,
+    /// The EHR's own id, for profiles whose EHR mints ids; `None` where the profile makes the
+    /// national number the EHR id (TakeCare, C6).
+    pub emr_id: Option<&'static str>,
+    /// First name.
+    pub first_name: &'static str,
+    /// Last name.
+    pub last_name: &'static str,
+}
+
+impl fmt::Debug for SeedPatient {
+    // Public test data, but kept out of logs like any patient's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SeedPatient { .. }")
+    }
+}
+
+/// A past visit in a seed world, dated relative to the world's start date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedVisit {
+    /// The patient's national number (or EHR id, where it has none).
+    pub patient: &'static str,
+    /// The resource seen.
+    pub resource: &'static str,
+    /// The service booked.
+    pub service: &'static str,
+    /// How many days before the start date the visit was.
+    pub days_before: u64,
+    /// When it started, Stockholm wall-clock hour.
+    pub hour: u32,
+    /// The title of the note written after it.
+    pub note_title: &'static str,
+    /// The note's text; `{day}` stands for the visit's date.
+    pub note_text: &'static str,
+}
+
+/// The TakeCare sandbox world (contract C32; see the [module documentation](self)).
+pub const TAKECARE: SeedWorld = SeedWorld {
+    profile: &ehr::TAKECARE,
+    care_units: &[SeedCareUnit {
+        id: CARE_UNIT,
+        name: "Vårdenhet 10",
+        services: &[
+            SeedService {
+                id: NEW_DOCTOR_VISIT,
+                name: "Nybesök läkare",
+                minutes: 30,
+            },
+            SeedService {
+                id: FOLLOW_UP_DOCTOR_VISIT,
+                name: "Återbesök läkare",
+                minutes: 15,
+            },
+            SeedService {
+                id: NURSE_VISIT,
+                name: "Sjuksköterskebesök",
+                minutes: 20,
+            },
+        ],
+        resources: &[
+            SeedResource {
+                id: DR_EHN,
+                name: "Läkare Ehn (läk)",
+                services: &[NEW_DOCTOR_VISIT, FOLLOW_UP_DOCTOR_VISIT],
+            },
+            SeedResource {
+                id: NURSE_LIND,
+                name: "Sjuksköterska Lind (ssk)",
+                services: &[NURSE_VISIT],
+            },
+        ],
+        patients: &[
+            takecare_patient(TEST_PATIENTS[0], "Tolvan", "Tolvansson"),
+            takecare_patient(TEST_PATIENTS[1], "Testperson", "Alfa"),
+            takecare_patient(TEST_PATIENTS[2], "Testperson", "Beta"),
+            takecare_patient(TEST_PATIENTS[3], "Testperson", "Gamma"),
+            takecare_patient(TEST_PATIENTS[4], "Testperson", "Delta"),
+            takecare_patient(TEST_PATIENTS[5], "Testperson", "Epsilon"),
+            takecare_patient(TEST_PATIENTS[6], "Testperson", "Zeta"),
+        ],
+        history: &[takecare_visit(28), takecare_visit(14)],
+    }],
+};
+
+const fn takecare_patient(
+    personnummer: &'static str,
+    first_name: &'static str,
+    last_name: &'static str,
+) -> SeedPatient {
+    SeedPatient {
+        national_id: Some(personnummer),
+        emr_id: None,
+        first_name,
+        last_name,
+    }
+}
+
+const fn takecare_visit(days_before: u64) -> SeedVisit {
+    SeedVisit {
+        patient: RECOMMENDED_PATIENT,
+        resource: DR_EHN,
+        service: NEW_DOCTOR_VISIT,
+        days_before,
+        hour: 9,
+        note_title: "Nybesök läkare",
+        note_text: "Nybesök {day}. Anamnes och status utan anmärkning. Återbesök vid behov.",
+    }
+}
+
+/// Every seed world, one per profile of [`ehr::PROFILES`].
+pub const WORLDS: &[&SeedWorld] = &[&TAKECARE];
+
+/// The seed world of the EHR whose `{emr}` code is `code`.
+#[must_use]
+pub fn world(code: &str) -> Option<&'static SeedWorld> {
+    WORLDS
+        .iter()
+        .copied()
+        .find(|world| world.profile.code == code)
+}
 
 /// The seed of the sequence the seed data's ids come from.
 const SEED_ID_SEQUENCE: u64 = 0x7A6E_CA2E_5EED_0010;
 
-/// The TakeCare sandbox world (see the [module documentation](self)), with weekday slots for
-/// `slot_days` days from `start_date` and the recommended patient's history dated relative to
-/// `start_date`.
-#[must_use]
-pub fn takecare(start_date: NaiveDate, slot_days: u32) -> Dataset {
-    // Every value below is a valid constant, so `None` cannot happen; an empty dataset is the
-    // harmless answer if it ever did.
-    takecare_unit(start_date, slot_days)
-        .map(|unit| Dataset {
-            care_units: vec![unit],
-        })
-        .unwrap_or_default()
-}
-
-fn takecare_unit(start_date: NaiveDate, slot_days: u32) -> Option<CareUnitData> {
-    let care_unit_id = CareUnitId::new(CARE_UNIT).ok()?;
-    let mut ids = SplitMix64::new(SEED_ID_SEQUENCE);
-    let service = |id: &str, name: &str, minutes: i64| -> Option<HealthcareService> {
-        Some(HealthcareService {
-            id: HealthcareServiceId::new(id).ok()?,
-            name: Some(name.to_owned()),
-            duration: Some(TimeDelta::minutes(minutes)),
-        })
-    };
-    let resource = |id: &str, name: &str, services: &[&str]| -> Option<ResourceData> {
-        Some(ResourceData {
-            resource: Resource {
-                id: ResourceId::new(id).ok()?,
-                name: Some(name.to_owned()),
-            },
-            services: services
-                .iter()
-                .map(|service| HealthcareServiceId::new(*service).ok())
-                .collect::<Option<Vec<_>>>()?,
-        })
-    };
-
-    let mut unit = CareUnitData::new(CareUnit {
-        id: care_unit_id.clone(),
-        name: Some("Vårdenhet 10".to_owned()),
-    });
-    unit.services = vec![
-        service(NEW_DOCTOR_VISIT, "Nybesök läkare", 30)?,
-        service(FOLLOW_UP_DOCTOR_VISIT, "Återbesök läkare", 15)?,
-        service(NURSE_VISIT, "Sjuksköterskebesök", 20)?,
-    ];
-    unit.resources = vec![
-        resource(
-            DR_EHN,
-            "Läkare Ehn (läk)",
-            &[NEW_DOCTOR_VISIT, FOLLOW_UP_DOCTOR_VISIT],
-        )?,
-        resource(NURSE_LIND, "Sjuksköterska Lind (ssk)", &[NURSE_VISIT])?,
-    ];
-    for (number, (first_name, last_name)) in TEST_PATIENTS.iter().zip(NAMES) {
-        unit.patients.push(Patient {
-            leyr_id: Some(LeyrPatientId::new(ids.next_uuid()).ok()?),
-            emr_id: PatientEmrId::new(*number).ok()?,
-            personnummer: Some(number.parse::<Personnummer>().ok()?),
-            first_name: PersonName::new(first_name).ok()?,
-            last_name: PersonName::new(last_name).ok()?,
-            care_unit_id: care_unit_id.clone(),
-            phones: Vec::new(),
-            emails: Vec::new(),
-        });
+impl SeedWorld {
+    /// The world as a [`Dataset`], with weekday slots for `slot_days` days from `start_date` and
+    /// the history dated relative to `start_date`. The seed's own ids (Leyr patient ids,
+    /// appointment and note ids) come from a fixed sequence, the same on every run.
+    #[must_use]
+    pub fn dataset(&self, start_date: NaiveDate, slot_days: u32) -> Dataset {
+        let mut ids = SplitMix64::new(SEED_ID_SEQUENCE);
+        // Every value of a seed world is a valid constant (tested), so `None` cannot happen;
+        // an empty dataset is the harmless answer if it ever did.
+        self.care_units
+            .iter()
+            .map(|unit| self.unit(unit, start_date, slot_days, &mut ids))
+            .collect::<Option<Vec<_>>>()
+            .map(|care_units| Dataset { care_units })
+            .unwrap_or_default()
     }
-    unit.weekday_slots = Some(WeekdaySlots {
-        from: start_date,
-        days: slot_days,
-    });
 
-    // The recommended patient's history: two past visits, a note after each.
-    let patient = PatientEmrId::new(RECOMMENDED_PATIENT).ok()?;
-    let doctor = ResourceId::new(DR_EHN).ok()?;
-    for days_before in [28, 14] {
-        let day = start_date.checked_sub_days(Days::new(days_before))?;
-        let nine = NaiveTime::from_hms_opt(9, 0, 0)?;
-        let start = STOCKHOLM
-            .from_local_datetime(&day.and_time(nine))
-            .earliest()?
-            .fixed_offset();
-        let end = start + TimeDelta::minutes(30);
-        unit.appointments.push(
-            Appointment::new(AppointmentParts {
-                id: AppointmentId::new(ids.next_uuid()).ok()?,
-                status: AppointmentStatus::Booked,
-                start,
-                end,
-                comment: None,
+    fn unit(
+        &self,
+        seed: &SeedCareUnit,
+        start_date: NaiveDate,
+        slot_days: u32,
+        ids: &mut SplitMix64,
+    ) -> Option<CareUnitData> {
+        let care_unit_id = CareUnitId::new(seed.id).ok()?;
+        let mut unit = CareUnitData::new(CareUnit {
+            id: care_unit_id.clone(),
+            name: Some(seed.name.to_owned()),
+        });
+        for service in seed.services {
+            unit.services.push(HealthcareService {
+                id: HealthcareServiceId::new(service.id).ok()?,
+                name: Some(service.name.to_owned()),
+                duration: Some(TimeDelta::minutes(service.minutes)),
+            });
+        }
+        for resource in seed.resources {
+            unit.resources.push(ResourceData {
+                resource: Resource {
+                    id: ResourceId::new(resource.id).ok()?,
+                    name: Some(resource.name.to_owned()),
+                },
+                services: resource
+                    .services
+                    .iter()
+                    .map(|service| HealthcareServiceId::new(*service).ok())
+                    .collect::<Option<Vec<_>>>()?,
+            });
+        }
+        for patient in seed.patients {
+            let personnummer = match patient.national_id {
+                Some(number) => Some(number.parse::<Personnummer>().ok()?),
+                None => None,
+            };
+            let emr_id = match self.profile.patient_emr_ids {
+                PatientEmrIds::NationalNumber => patient.national_id?,
+                _ => patient.emr_id?,
+            };
+            unit.patients.push(Patient {
+                leyr_id: Some(LeyrPatientId::new(ids.next_uuid()).ok()?),
+                emr_id: PatientEmrId::new(emr_id).ok()?,
+                personnummer,
+                first_name: PersonName::new(patient.first_name).ok()?,
+                last_name: PersonName::new(patient.last_name).ok()?,
                 care_unit_id: care_unit_id.clone(),
-                patient: Some(patient.clone()),
-                resource_id: Some(doctor.clone()),
-                healthcare_service_id: Some(HealthcareServiceId::new(NEW_DOCTOR_VISIT).ok()?),
-            })
-            .ok()?,
-        );
-        unit.notes.push(PatientNote {
-            patient: patient.clone(),
-            note: MedicalNote {
-                id: NoteId::new(ids.next_uuid()).ok()?,
-                created_at: end + TimeDelta::minutes(15),
-                template: Some(NoteTemplate::Unstructured),
-                title: Some(NoteTitle::new("Nybesök läkare").ok()?),
-                author: Some(doctor.clone()),
-                text: Some(
-                    NoteText::new(format!(
-                        "Nybesök {day}. Anamnes och status utan anmärkning. Återbesök vid behov."
-                    ))
-                    .ok()?,
-                ),
-            },
+                phones: Vec::new(),
+                emails: Vec::new(),
+            });
+        }
+        unit.weekday_slots = Some(WeekdaySlots {
+            from: start_date,
+            days: slot_days,
         });
+        for visit in seed.history {
+            let patient = seed.patients.iter().find(|patient| {
+                patient.national_id == Some(visit.patient) || patient.emr_id == Some(visit.patient)
+            })?;
+            let patient = PatientEmrId::new(match self.profile.patient_emr_ids {
+                PatientEmrIds::NationalNumber => patient.national_id?,
+                _ => patient.emr_id?,
+            })
+            .ok()?;
+            let resource = ResourceId::new(visit.resource).ok()?;
+            let service = seed
+                .services
+                .iter()
+                .find(|service| service.id == visit.service)?;
+            let day = start_date.checked_sub_days(Days::new(visit.days_before))?;
+            let start = STOCKHOLM
+                .from_local_datetime(&day.and_time(NaiveTime::from_hms_opt(visit.hour, 0, 0)?))
+                .earliest()?
+                .fixed_offset();
+            let end = start + TimeDelta::minutes(service.minutes);
+            unit.appointments.push(
+                Appointment::new(AppointmentParts {
+                    id: AppointmentId::new(ids.next_uuid()).ok()?,
+                    status: AppointmentStatus::Booked,
+                    start,
+                    end,
+                    comment: None,
+                    care_unit_id: care_unit_id.clone(),
+                    patient: Some(patient.clone()),
+                    resource_id: Some(resource.clone()),
+                    healthcare_service_id: Some(HealthcareServiceId::new(service.id).ok()?),
+                })
+                .ok()?,
+            );
+            unit.notes.push(PatientNote {
+                patient,
+                note: MedicalNote {
+                    id: NoteId::new(ids.next_uuid()).ok()?,
+                    created_at: end + TimeDelta::minutes(15),
+                    template: Some(NoteTemplate::Unstructured),
+                    title: Some(NoteTitle::new(visit.note_title).ok()?),
+                    author: Some(resource),
+                    text: Some(
+                        NoteText::new(visit.note_text.replace("{day}", &day.to_string())).ok()?,
+                    ),
+                },
+            });
+        }
+        Some(unit)
     }
-    Some(unit)
 }
 
 #[cfg(test)]
@@ -189,13 +366,13 @@ mod tests {
     #[test]
     fn the_seed_is_complete_and_deterministic() {
         let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or_default();
-        let dataset = takecare(start, 60);
+        let dataset = TAKECARE.dataset(start, 60);
         assert_eq!(dataset.care_units.len(), 1);
         let unit = &dataset.care_units[0];
         assert_eq!(unit.patients.len(), 7);
         assert_eq!(unit.appointments.len(), 2);
         assert_eq!(unit.notes.len(), 2);
-        let again = takecare(start, 60);
+        let again = TAKECARE.dataset(start, 60);
         let ids = |dataset: &Dataset| -> Vec<Option<String>> {
             dataset.care_units[0]
                 .patients
@@ -204,5 +381,22 @@ mod tests {
                 .collect()
         };
         assert_eq!(ids(&dataset), ids(&again));
+    }
+
+    #[test]
+    fn every_profile_has_a_seed_world_and_every_world_loads() {
+        let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or_default();
+        for profile in ehr::PROFILES {
+            let world =
+                world(profile.code).unwrap_or_else(|| panic!("{} has no seed", profile.code));
+            let dataset = world.dataset(start, 7);
+            assert_eq!(dataset.care_units.len(), world.care_units.len());
+            for (unit, seed) in dataset.care_units.iter().zip(world.care_units) {
+                assert_eq!(unit.patients.len(), seed.patients.len(), "{}", seed.id);
+                assert_eq!(unit.resources.len(), seed.resources.len(), "{}", seed.id);
+                assert_eq!(unit.services.len(), seed.services.len(), "{}", seed.id);
+                assert_eq!(unit.appointments.len(), seed.history.len(), "{}", seed.id);
+            }
+        }
     }
 }

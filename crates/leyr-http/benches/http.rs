@@ -2,10 +2,10 @@
 //! `reqwest` GET of the same URL with the same headers, in the same run. The client's own cost
 //! (URL building, headers, span, capped body read, JSON decoding and mapping) is the difference.
 //!
-//! A second group measures the sandbox: requests per second of `GET /timeslots` (Dr Ehn's slots
-//! in the default 30-day window, about a thousand) next to a minimal axum handler that serializes
-//! the same slots to JSON on every request, both served from this process and read by the same
-//! raw client.
+//! The sandbox's own throughput is measured in `leyr-sandbox`'s `timeslots` benchmark.
+//!
+//! "traced and metered" runs the client with a tracing subscriber and a metrics recorder
+//! installed, to show what the spans and metrics cost.
 //!
 //! Run with `cargo bench -p leyr-http --bench http`; add
 //! `-- --warm-up-time 1 --measurement-time 3` for a short run.
@@ -20,7 +20,7 @@ use leyr_domain::patient::PatientRef;
 use leyr_domain::personnummer::Personnummer;
 use leyr_domain::ports::PatientDirectory;
 use leyr_http::LeyrClient;
-use leyr_http::wire::TimeslotDto;
+use leyr_in_memory::ManualClock;
 use leyr_sandbox::Sandbox;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use secrecy::SecretString;
@@ -36,7 +36,7 @@ fn get_patient(c: &mut Criterion) {
         .build()
         .unwrap();
     let sandbox = runtime.block_on(async {
-        Sandbox::builder()
+        Sandbox::builder(Arc::new(ManualClock::default()))
             .client_id(CLIENT_ID)
             .client_secret(CLIENT_SECRET)
             .spawn("127.0.0.1:0".parse().unwrap())
@@ -82,6 +82,19 @@ fn get_patient(c: &mut Criterion) {
         b.to_async(&runtime)
             .iter(|| async { black_box(client.get_patient(&care_unit, &patient).await.unwrap()) });
     });
+    // The same calls with a tracing subscriber and a metrics recorder installed, as a service
+    // that exports both runs them: every span is built and formatted, every metric recorded.
+    group.bench_function("LeyrClient, traced and metered", |b| {
+        use tracing_subscriber::layer::SubscriberExt as _;
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink));
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        // Thread-local defaults: criterion polls each iteration on this thread.
+        let _tracing = tracing::subscriber::set_default(subscriber);
+        let _metrics = metrics::set_default_local_recorder(&recorder);
+        b.to_async(&runtime)
+            .iter(|| async { black_box(client.get_patient(&care_unit, &patient).await.unwrap()) });
+    });
     group.bench_function("raw reqwest", |b| {
         b.to_async(&runtime).iter(|| async {
             let answer = raw.get(&url).headers(headers.clone()).send().await.unwrap();
@@ -93,80 +106,5 @@ fn get_patient(c: &mut Criterion) {
     runtime.block_on(sandbox.shutdown()).unwrap();
 }
 
-fn sandbox_timeslots(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime.block_on(async {
-        Sandbox::builder()
-            .client_id(CLIENT_ID)
-            .spawn("127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap()
-    });
-    let raw = reqwest::Client::new();
-    let timeslots = format!(
-        "{}/api/emrs/takecare/care-units/10/timeslots?resource_id=10-991890000019",
-        sandbox.url()
-    );
-    let body = runtime.block_on(async {
-        let answer = raw
-            .get(&timeslots)
-            .header("x-leyr-client-id", CLIENT_ID)
-            .send()
-            .await
-            .unwrap();
-        assert!(answer.status().is_success());
-        answer.bytes().await.unwrap()
-    });
-    // The baseline: a minimal axum JSON handler serializing the same slots on every request.
-    let minimal = {
-        let slots: Arc<Vec<TimeslotDto>> = Arc::new(serde_json::from_slice(&body).unwrap());
-        axum::Router::new().route(
-            "/timeslots",
-            axum::routing::get(move || {
-                let slots = Arc::clone(&slots);
-                async move {
-                    let json = serde_json::to_vec(&*slots).unwrap();
-                    (
-                        [(axum::http::header::CONTENT_TYPE, "application/json")],
-                        json,
-                    )
-                }
-            }),
-        )
-    };
-    let minimal_url = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, minimal).await.unwrap() });
-        format!("http://{address}/timeslots")
-    });
-
-    let mut group = c.benchmark_group("sandbox GET /timeslots");
-    group.throughput(criterion::Throughput::Elements(1));
-    group.bench_function("leyr-sandbox", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let answer = raw
-                .get(&timeslots)
-                .header("x-leyr-client-id", CLIENT_ID)
-                .send()
-                .await
-                .unwrap();
-            black_box(answer.bytes().await.unwrap())
-        });
-    });
-    group.bench_function("minimal axum handler", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let answer = raw.get(&minimal_url).send().await.unwrap();
-            black_box(answer.bytes().await.unwrap())
-        });
-    });
-    group.finish();
-    runtime.block_on(sandbox.shutdown()).unwrap();
-}
-
-criterion_group!(benches, get_patient, sandbox_timeslots);
+criterion_group!(benches, get_patient);
 criterion_main!(benches);

@@ -3,25 +3,30 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use leyr_domain::ids::CareUnitId;
+use reqwest::Response;
 use reqwest::header::{
     ACCEPT, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT,
 };
-use reqwest::{Method, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
+use tracing::Instrument as _;
 use url::Url;
 
 use crate::error::{BodyTooLarge, CallError, JsonError, LeyrError, LeyrErrorKind, UnusableId};
 use crate::retry::{
-    CallKind, Decision, Failure, RetryPolicy, decide, delta_seconds, parse_http_date,
-    parse_retry_after,
+    CallKind, Decision, Failure, decide, delta_seconds, parse_http_date, parse_retry_after,
 };
-use crate::wire::{Problem, encode_segment};
+use crate::telemetry;
+use leyr_domain::ehr::Operation;
+use leyr_domain::retry::RetryPolicy;
+use leyr_wire::problem::Problem;
+use leyr_wire::route::{self, Route};
 
 /// Leyr's host; the client appends `/api/emrs/...` (C1).
 pub const DEFAULT_BASE_URL: &str = "https://api.leyr.io";
@@ -76,7 +81,23 @@ pub enum BuildError {
     /// The HTTP client could not be built, e.g. no TLS backend could be set up.
     #[error("could not build the HTTP client")]
     HttpClient(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// An environment variable read by [`LeyrClient::from_env`] is set but not valid Unicode,
+    /// or [`ENV_DEADLINE`] is not a whole number of seconds. Names the variable, never its value.
+    #[error("the environment variable {0} does not hold a usable value")]
+    InvalidEnvironment(&'static str),
 }
+
+/// The environment variable [`LeyrClient::from_env`] reads the base URL from (optional).
+pub const ENV_BASE_URL: &str = "LEYR_BASE_URL";
+/// The environment variable [`LeyrClient::from_env`] reads the client id from (required).
+pub const ENV_CLIENT_ID: &str = "LEYR_CLIENT_ID";
+/// The environment variable [`LeyrClient::from_env`] reads the client secret from (required).
+pub const ENV_CLIENT_SECRET: &str = "LEYR_CLIENT_SECRET";
+/// The environment variable [`LeyrClient::from_env`] reads the EHR code from (optional).
+pub const ENV_EMR: &str = "LEYR_EMR";
+/// The environment variable [`LeyrClient::from_env`] reads the deadline from, in whole seconds
+/// (optional).
+pub const ENV_DEADLINE: &str = "LEYR_TIMEOUT";
 
 /// Builds a [`LeyrClient`]. Start from [`LeyrClient::builder`].
 pub struct LeyrClientBuilder {
@@ -84,7 +105,6 @@ pub struct LeyrClientBuilder {
     client_id: Option<String>,
     client_secret: Option<SecretString>,
     emr: String,
-    care_unit: Option<CareUnitId>,
     connect_timeout: Duration,
     attempt_timeout: Duration,
     upload_timeout: Duration,
@@ -102,7 +122,6 @@ impl Default for LeyrClientBuilder {
             client_id: None,
             client_secret: None,
             emr: DEFAULT_EMR.to_owned(),
-            care_unit: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
@@ -125,7 +144,6 @@ impl fmt::Debug for LeyrClientBuilder {
                 &self.client_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("emr", &self.emr)
-            .field("care_unit", &self.care_unit)
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("upload_timeout", &self.upload_timeout)
@@ -173,15 +191,6 @@ impl LeyrClientBuilder {
     #[must_use]
     pub fn emr(mut self, emr: impl Into<String>) -> Self {
         self.emr = emr.into();
-        self
-    }
-
-    /// A care unit to remember for convenience, read back with
-    /// [`LeyrClient::default_care_unit`]. The ports never use it: every port method is scoped
-    /// by its own `&CareUnitId` argument.
-    #[must_use]
-    pub fn care_unit(mut self, care_unit: CareUnitId) -> Self {
-        self.care_unit = Some(care_unit);
         self
     }
 
@@ -313,7 +322,6 @@ impl LeyrClientBuilder {
                 http,
                 base_url,
                 emr: self.emr,
-                care_unit: self.care_unit,
                 client_id,
                 headers,
                 connect_timeout: self.connect_timeout,
@@ -322,6 +330,7 @@ impl LeyrClientBuilder {
                 deadline: self.deadline,
                 retry_policy: self.retry_policy,
                 max_response_bytes: self.max_response_bytes,
+                single_appointment_route_missing: AtomicBool::new(false),
             }),
         })
     }
@@ -361,7 +370,6 @@ struct Inner {
     http: reqwest::Client,
     base_url: Url,
     emr: String,
-    care_unit: Option<CareUnitId>,
     client_id: String,
     /// Every request's headers, the credentials included (the secret marked sensitive).
     headers: HeaderMap,
@@ -371,6 +379,25 @@ struct Inner {
     deadline: Duration,
     retry_policy: RetryPolicy,
     max_response_bytes: usize,
+    /// Set once Leyr has answered `GET {CU}/appointments/{appointment_id}` with "no such
+    /// route": from then on this client looks appointments up by listing (C40).
+    single_appointment_route_missing: AtomicBool,
+}
+
+impl LeyrClient {
+    /// Whether `GET {CU}/appointments/{appointment_id}` is known to be missing (C40).
+    pub(crate) fn single_appointment_route_missing(&self) -> bool {
+        self.inner
+            .single_appointment_route_missing
+            .load(Ordering::Relaxed)
+    }
+
+    /// Remembers that `GET {CU}/appointments/{appointment_id}` is missing (C40).
+    pub(crate) fn remember_single_appointment_route_missing(&self) {
+        self.inner
+            .single_appointment_route_missing
+            .store(true, Ordering::Relaxed);
+    }
 }
 
 impl fmt::Debug for LeyrClient {
@@ -379,7 +406,6 @@ impl fmt::Debug for LeyrClient {
         f.debug_struct("LeyrClient")
             .field("base_url", &inner.base_url.as_str())
             .field("emr", &inner.emr)
-            .field("care_unit", &inner.care_unit)
             .field("client_id", &inner.client_id)
             .field("client_secret", &"<redacted>")
             .field("connect_timeout", &inner.connect_timeout)
@@ -393,11 +419,18 @@ impl fmt::Debug for LeyrClient {
 
 /// A request to send, with everything needed to send it again.
 pub(crate) struct Call {
-    pub(crate) method: Method,
+    /// The operation's route: its method and template.
+    pub(crate) route: Route,
     pub(crate) kind: CallKind,
     pub(crate) url: Url,
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) upload: bool,
+}
+
+/// Where an operation goes: its route and its URL.
+pub(crate) struct Target {
+    route: Route,
+    url: Url,
 }
 
 /// A success answer, read whole.
@@ -460,11 +493,61 @@ impl LeyrClient {
         LeyrClientBuilder::default()
     }
 
-    /// The care unit given to [`LeyrClientBuilder::care_unit`], if any: a convenience for
-    /// callers, never used by the ports, which take the care unit as an argument.
-    #[must_use]
-    pub fn default_care_unit(&self) -> Option<&CareUnitId> {
-        self.inner.care_unit.as_ref()
+    /// A client configured from the environment, the variables the `leyr` command reads:
+    /// [`ENV_CLIENT_ID`] and [`ENV_CLIENT_SECRET`] (required), [`ENV_BASE_URL`], [`ENV_EMR`]
+    /// and [`ENV_DEADLINE`] (optional, with the builder's defaults). A variable set to the
+    /// empty string counts as unset. The secret goes straight into a [`SecretString`].
+    ///
+    /// ```no_run
+    /// let client = leyr_http::LeyrClient::from_env()?;
+    /// # Ok::<(), leyr_http::BuildError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`BuildError::MissingClientId`] or [`BuildError::MissingClientSecret`] when a required
+    /// variable is unset; [`BuildError::InvalidEnvironment`] naming a variable that is not
+    /// Unicode or not a number; otherwise as [`LeyrClientBuilder::build`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::from_lookup(std::env::var_os)
+    }
+
+    /// [`LeyrClient::from_env`] over any source of variables (a test's map, a config layer).
+    ///
+    /// # Errors
+    /// As [`LeyrClient::from_env`].
+    pub fn from_lookup(
+        lookup: impl Fn(&'static str) -> Option<std::ffi::OsString>,
+    ) -> Result<Self, BuildError> {
+        let text = |name: &'static str| -> Result<Option<String>, BuildError> {
+            match lookup(name) {
+                None => Ok(None),
+                Some(value) => value
+                    .into_string()
+                    .map(|text| Some(text).filter(|text| !text.is_empty()))
+                    .map_err(|_| BuildError::InvalidEnvironment(name)),
+            }
+        };
+        let mut builder = Self::builder();
+        if let Some(base_url) = text(ENV_BASE_URL)? {
+            builder = builder.base_url(base_url);
+        }
+        if let Some(client_id) = text(ENV_CLIENT_ID)? {
+            builder = builder.client_id(client_id);
+        }
+        if let Some(secret) = text(ENV_CLIENT_SECRET)? {
+            builder = builder.client_secret(SecretString::from(secret));
+        }
+        if let Some(emr) = text(ENV_EMR)? {
+            builder = builder.emr(emr);
+        }
+        if let Some(seconds) = text(ENV_DEADLINE)? {
+            let seconds: u64 = seconds
+                .trim()
+                .parse()
+                .map_err(|_| BuildError::InvalidEnvironment(ENV_DEADLINE))?;
+            builder = builder.deadline(Duration::from_secs(seconds));
+        }
+        builder.build()
     }
 
     /// The validated base URL.
@@ -479,25 +562,30 @@ impl LeyrClient {
         &self.inner.emr
     }
 
-    /// The URL of `/api/emrs/{emr}[/care-units/{care_unit}]/{segments...}?{query}`, built by
-    /// joining encoded segments onto the validated base (C9), so it always has the base's
-    /// origin. Query values are form-encoded, so `+` travels as `%2B` (C34).
-    pub(crate) fn url(
+    /// Where `operation` goes: its route's template with the configured `{emr}`, then
+    /// `care_unit` (for the routes under one) and `ids` filled in, each segment encoded on its
+    /// own (C9), joined onto the validated base so it always has the base's origin. Query values
+    /// are form-encoded, so `+` travels as `%2B` (C34).
+    pub(crate) fn target(
         &self,
+        operation: Operation,
         care_unit: Option<&CareUnitId>,
-        segments: &[&str],
-        query: &[(&str, String)],
-    ) -> Result<Url, CallError> {
+        ids: &[&str],
+        query: &[(String, String)],
+    ) -> Result<Target, CallError> {
         let inner = &self.inner;
+        let route = route::of(operation);
+        let mut values = Vec::with_capacity(2 + ids.len());
+        values.push(inner.emr.as_str());
+        values.extend(care_unit.map(CareUnitId::as_str));
+        values.extend_from_slice(ids);
+        let filled = route.template.fill(&values).map_err(|error| {
+            CallError::failed(LeyrError::new(LeyrErrorKind::InvalidRequest).with_source(error))
+        })?;
         let mut path = String::with_capacity(128);
         // The base URL's own path is kept as a prefix, without its trailing `/`.
         path.push_str(inner.base_url.path().trim_end_matches('/'));
-        let prefix = ["api", "emrs", inner.emr.as_str()];
-        let scope = care_unit.map(|care_unit| ["care-units", care_unit.as_str()]);
-        for segment in prefix.iter().chain(scope.iter().flatten()).chain(segments) {
-            path.push('/');
-            path.push_str(&encode_segment(segment));
-        }
+        path.push_str(&filled);
         let mut url = inner.base_url.clone();
         url.set_path(&path);
         // A `.` or `..` segment would be removed by URL normalisation: refuse to send it.
@@ -512,15 +600,15 @@ impl LeyrClient {
                 pairs.append_pair(name, value);
             }
         }
-        Ok(url)
+        Ok(Target { route, url })
     }
 
     /// A call without a body.
-    pub(crate) fn call(method: Method, kind: CallKind, url: Url) -> Call {
+    pub(crate) fn call(target: Target, kind: CallKind) -> Call {
         Call {
-            method,
+            route: target.route,
             kind,
-            url,
+            url: target.url,
             body: None,
             upload: false,
         }
@@ -528,9 +616,8 @@ impl LeyrClient {
 
     /// A call with a JSON body.
     pub(crate) fn call_with<B: Serialize>(
-        method: Method,
+        target: Target,
         kind: CallKind,
-        url: Url,
         body: &B,
     ) -> Result<Call, CallError> {
         let body = serde_json::to_vec(body).map_err(|error| {
@@ -539,23 +626,28 @@ impl LeyrClient {
             )
         })?;
         Ok(Call {
-            method,
+            route: target.route,
             kind,
-            url,
+            url: target.url,
             body: Some(body),
             upload: false,
         })
     }
 
-    /// Sends `call`, retrying as [`decide`] says, all within the deadline (C36-C39). Records
-    /// `attempt` and `status` on the current span.
+    /// Sends `call`, retrying as [`decide`] says, all within the deadline (C36-C39), and records
+    /// the operation's metrics (see the crate docs, "Traces and metrics").
     pub(crate) async fn execute(&self, call: Call) -> Result<Answer, CallError> {
-        let now = Instant::now();
+        let started = Instant::now();
         // A deadline too far to represent is no deadline: a century stands in for it.
-        let deadline = now
+        let deadline = started
             .checked_add(self.inner.deadline)
-            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600));
-        match tokio::time::timeout_at(deadline, self.send_with_retries(&call, deadline)).await {
+            .unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 24 * 3600));
+        let result = match tokio::time::timeout_at(
+            deadline,
+            self.send_with_retries(&call, deadline),
+        )
+        .await
+        {
             Ok(result) => result,
             // The deadline fired during an attempt: the request may have been sent.
             Err(_elapsed) => {
@@ -565,15 +657,27 @@ impl LeyrClient {
                     CallKind::Write | CallKind::Booking => CallError::outcome_unknown(error),
                 })
             }
-        }
+        };
+        telemetry::operation_finished(call.route.operation, &result, started.elapsed());
+        result
     }
 
     async fn send_with_retries(&self, call: &Call, deadline: Instant) -> Result<Answer, CallError> {
-        let span = tracing::Span::current();
         let mut attempt: u32 = 1;
         loop {
-            span.record("attempt", attempt);
-            let (failure, error) = match self.attempt(call).await {
+            let span = telemetry::attempt_span(&call.route, &self.inner.base_url, attempt);
+            let started = Instant::now();
+            let outcome = self.attempt(call).instrument(span.clone()).await;
+            let (status, error_type) = match &outcome {
+                Ok(answer) => (Some(answer.status), None),
+                Err(AttemptError::Failed(failure, _)) => {
+                    let (status, error_type) = telemetry::failure_attributes(failure);
+                    (status, Some(error_type))
+                }
+                Err(AttemptError::Invalid(_)) => (None, Some("invalid_answer".to_owned())),
+            };
+            telemetry::attempt_finished(&span, &call.route, status, error_type, started.elapsed());
+            let (failure, error) = match outcome {
                 Ok(answer) => return Ok(answer),
                 Err(AttemptError::Invalid(error)) => return Err(error),
                 Err(AttemptError::Failed(failure, error)) => (failure, error),
@@ -594,6 +698,7 @@ impl LeyrClient {
                         error = %error,
                         "retrying after a failed attempt"
                     );
+                    telemetry::retry(call.route.operation);
                     tokio::time::sleep(wait).await;
                     attempt = attempt.saturating_add(1);
                 }
@@ -613,7 +718,7 @@ impl LeyrClient {
         };
         let mut request = inner
             .http
-            .request(call.method.clone(), call.url.clone())
+            .request(telemetry::method(call.route.method), call.url.clone())
             .headers(inner.headers.clone())
             .timeout(timeout);
         if let Some(body) = &call.body {
@@ -621,7 +726,6 @@ impl LeyrClient {
         }
         let mut response = request.send().await.map_err(transport_failure)?;
         let status = response.status().as_u16();
-        tracing::Span::current().record("status", status);
 
         if response.status().is_success() {
             let limit = inner.max_response_bytes;

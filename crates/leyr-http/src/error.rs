@@ -9,10 +9,10 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection, RejectionCode};
+use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection};
 use leyr_domain::ports::{BookError, ChangeError, ReadError, WriteError};
 
-use crate::wire::{ErrorCode, Problem, ProblemCode};
+use leyr_wire::problem::{ErrorCode, Problem, ProblemCode};
 
 /// How much of a body that is not a problem document is kept (C29).
 pub(crate) const RAW_BODY_LIMIT: usize = 4 * 1024;
@@ -363,6 +363,19 @@ pub(crate) enum CallError {
 }
 
 impl CallError {
+    /// Whether Leyr said the route itself does not exist: 404 `NOT_FOUND` or 405
+    /// `METHOD_NOT_ALLOWED` (C40), as opposed to an unknown id on a route that exists.
+    pub(crate) fn is_missing_route(&self) -> bool {
+        let Self::Failed(error) = self else {
+            return false;
+        };
+        matches!(
+            (error.status, &error.code),
+            (Some(404), Some(ProblemCode::NotFound))
+                | (Some(405), Some(ProblemCode::MethodNotAllowed))
+        )
+    }
+
     pub(crate) fn failed(error: LeyrError) -> Self {
         Self::Failed(Box::new(error))
     }
@@ -379,20 +392,6 @@ pub(crate) enum Verdict {
     SlotTaken,
     Rejected(Rejection),
     Backend(BackendError),
-}
-
-/// The entity an `INVALID_<KIND>_ID` code names (C14).
-fn entity_of(kind: &str) -> Entity {
-    match kind {
-        "CARE_UNIT" => Entity::CareUnit,
-        "RESOURCE" => Entity::Resource,
-        "HEALTHCARE_SERVICE" => Entity::HealthcareService,
-        "PATIENT" => Entity::Patient,
-        "APPOINTMENT" => Entity::Appointment,
-        "NOTE" | "MEDICAL_NOTE" => Entity::Note,
-        "CREATED_BY" => Entity::Author,
-        _ => Entity::Other,
-    }
 }
 
 impl Verdict {
@@ -412,11 +411,13 @@ impl Verdict {
             return Self::Backend(error.into_backend());
         }
         match (status, &error.error_code) {
-            (400 | 404 | 422, Some(ErrorCode::InvalidId(kind))) => Self::NotFound(entity_of(kind)),
+            (400 | 404 | 422, Some(code @ ErrorCode::InvalidId(_))) => {
+                Self::NotFound(code.not_found_entity().unwrap_or(Entity::Other))
+            }
             (404, _) => Self::NotFound(entity),
             (400 | 422, Some(ErrorCode::NoTimeslotsAvailable)) => Self::SlotTaken,
             (400 | 422, Some(code)) => {
-                let rejection = Rejection::new(RejectionCode::from_code(&code.as_string()));
+                let rejection = Rejection::new(code.rejection());
                 Self::Rejected(match &error.instance {
                     Some(instance) => rejection.with_reference(instance.clone()),
                     None => rejection,
@@ -427,7 +428,7 @@ impl Verdict {
     }
 
     fn slot_taken_as_rejection() -> Rejection {
-        Rejection::new(RejectionCode::from_code("NO_TIMESLOTS_AVAILABLE"))
+        Rejection::new(ErrorCode::NoTimeslotsAvailable.rejection())
     }
 }
 

@@ -48,9 +48,9 @@
 //! ```
 //!
 //! The builder's other settings have Leyr's defaults: base URL `https://api.leyr.io` (C1), EHR
-//! `takecare`, the timeouts of C39 and the retry policy of C36. A care unit given to
-//! [`LeyrClientBuilder::care_unit`] is only remembered for the caller
-//! ([`LeyrClient::default_care_unit`]): the ports always use their `&CareUnitId` argument.
+//! `takecare`, the timeouts of C39 and the retry policy of C36. Every port method takes its
+//! care unit as an argument (ADR 0003). [`LeyrClient::from_env`] reads the same settings from
+//! `LEYR_CLIENT_ID`, `LEYR_CLIENT_SECRET`, `LEYR_BASE_URL`, `LEYR_EMR` and `LEYR_TIMEOUT`.
 //!
 //! # What goes on the wire
 //!
@@ -67,8 +67,8 @@
 //!   (C22). A cancel answered `awaiting_confirmation` returns that appointment, with the new id
 //!   to confirm (C23).
 //!
-//! [`wire`] holds Leyr's JSON, field for field, and [`mapping`] converts it to and from the
-//! domain; `leyr-sandbox` serves the same types.
+//! Leyr's JSON, field for field, its route templates and its mapping to the domain live in
+//! `leyr-wire`, which `leyr-sandbox` serves too, so both sides speak one definition.
 //!
 //! # Errors
 //!
@@ -85,8 +85,8 @@
 //! | success with a body that cannot be read | `Backend`, kind `Protocol`; for a write, `OutcomeUnknown` |
 //!
 //! A `Backend` error's [`source`](std::error::Error::source) is a [`LeyrError`] with the
-//! status, Leyr's [`ProblemCode`](wire::ProblemCode), the first
-//! [`ErrorCode`](wire::ErrorCode) and the `instance` Leyr support asks for:
+//! status, Leyr's [`ProblemCode`](leyr_wire::ProblemCode), the first
+//! [`ErrorCode`](leyr_wire::ErrorCode) and the `instance` Leyr support asks for:
 //!
 //! ```
 //! use leyr_domain::ports::BookError;
@@ -136,7 +136,7 @@
 //!
 //! Retries wait as `Retry-After` asks (delta-seconds or an HTTP date), or else 1 s, 5 s, 15 s,
 //! 30 s, 60 s: at most 5 retries, no jitter. A `Retry-After` over 60 s stops at once, and the
-//! error carries the wait (C36). [`RetryPolicy`] changes the numbers, never the table.
+//! error carries the wait (C36). [`RetryPolicy`](leyr_domain::retry::RetryPolicy) changes the numbers, never the table.
 //!
 //! **A booking is sent at most once** (C38): where C37 says "reconcile", `leyr-http` returns the
 //! error and the booking use case in `leyr-app` lists the patient's appointments through the
@@ -148,14 +148,17 @@
 //! Point the client at it and run the contract suite, or your own code, over real HTTP:
 //!
 //! ```
+//! use std::sync::Arc;
+//!
 //! use leyr_domain::ports::CareUnitCatalog;
 //! use leyr_http::LeyrClient;
+//! use leyr_in_memory::ManualClock;
 //! use leyr_sandbox::Sandbox;
 //! use secrecy::SecretString;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let sandbox = Sandbox::builder()
+//! let sandbox = Sandbox::builder(Arc::new(ManualClock::default()))
 //!     .client_id("test-app")
 //!     .client_secret("test-secret")
 //!     .spawn("127.0.0.1:0".parse()?)
@@ -186,13 +189,38 @@
 //! Personnummer, names, phone numbers, e-mail addresses and note text are personal data. This
 //! crate never puts them in a log, a span or an error:
 //!
-//! - spans are named `leyr.http.<method>` and record the route template (e.g.
-//!   `/api/emrs/{emr}/care-units/{care_unit_id}/patients/{patient_id}`), the HTTP `status` and
-//!   the `attempt`; never a URL, query string or id value (C3);
+//! - spans and metrics (below) record route templates (e.g.
+//!   `/api/emrs/{emr}/care-units/{care_unit_id}/patients/{patient_id}`), statuses and counts;
+//!   never a URL, query string, header value, body or id value (C3);
 //! - transport errors are stripped of their URL before they become a `source()`;
 //! - `Debug` of the wire types that may carry patient data prints only their type name (of a
 //!   problem document, only its codes, paths and `instance`), and `Debug` of [`LeyrClient`]
 //!   shows the client id but never the secret.
+//!
+//! # Traces and metrics
+//!
+//! Spans follow OpenTelemetry's conventions for HTTP clients, so a `tracing-opentelemetry`
+//! layer exports them as they are:
+//!
+//! - one span per port call, `leyr.<operation>` (e.g. `leyr.book`), with `leyr.operation` and
+//!   `leyr.emr`;
+//! - inside it, one span per attempt, `http.client.request` (`otel.name` is
+//!   `"{method} {url.template}"`, `otel.kind` is `client`), with `http.request.method`,
+//!   `url.template`, `server.address`, `server.port`, `http.response.status_code`,
+//!   `http.request.resend_count` (from the second attempt on) and `error.type` (on failure: the
+//!   status code, or `connect`, `timeout`, `connection_lost`, `invalid_answer`).
+//!
+//! Metrics go through the [`metrics`](https://docs.rs/metrics) facade: nothing is recorded
+//! until the service installs a recorder (Prometheus, OpenTelemetry, StatsD, ...), and this
+//! crate forces none on it (`leyr-app`'s `metrics_exporter` example wires one).
+//!
+//! | metric | kind | labels |
+//! |---|---|---|
+//! | `leyr.requests` | counter, one per port call | `leyr.operation`, `outcome`: `ok`, `rejected`, `unavailable`, `outcome_unknown`, `invalid` |
+//! | `leyr.request.duration` | histogram, seconds, retries included | `leyr.operation` |
+//! | `leyr.retries` | counter | `leyr.operation` |
+//! | `leyr.outcome_unknown` | counter: writes that may have happened | `leyr.operation` |
+//! | `http.client.request.duration` | histogram, seconds, per attempt | `http.request.method`, `url.template`, `http.response.status_code`, `error.type` |
 //!
 //! [`CareUnitCatalog`]: leyr_domain::ports::CareUnitCatalog
 //! [`PatientDirectory`]: leyr_domain::ports::PatientDirectory
@@ -203,15 +231,14 @@
 
 mod client;
 mod error;
-pub mod mapping;
 mod ports;
 pub mod retry;
-pub mod wire;
+mod telemetry;
 
 pub use client::{
     BuildError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_DEADLINE, DEFAULT_EMR, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_UPLOAD_TIMEOUT, LeyrClient,
+    DEFAULT_DEADLINE, DEFAULT_EMR, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_UPLOAD_TIMEOUT,
+    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_DEADLINE, ENV_EMR, LeyrClient,
     LeyrClientBuilder,
 };
 pub use error::{LeyrError, LeyrErrorKind};
-pub use retry::RetryPolicy;

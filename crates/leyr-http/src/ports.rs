@@ -1,9 +1,10 @@
 //! Every port of `leyr-domain` over Leyr's paths (contract §3).
 //!
-//! Each method builds its URL from the care unit it is given, sends through
-//! [`LeyrClient::execute`] with the [`CallKind`] of its row in C37, and maps the answer with
-//! [`crate::mapping`]. Spans are named `leyr.http.<method>` and carry the route template, the
-//! last attempt and status: never a URL, query string, id value or name (C3).
+//! Each method builds its URL from its operation's route and the care unit it is given, sends
+//! through [`LeyrClient::execute`] with the [`CallKind`] of its row in C37, and maps the answer
+//! with [`leyr_wire::mapping`]. Each runs in one span `leyr.<operation>` with the attributes
+//! `leyr.operation` and `leyr.emr`; each attempt inside it gets its own HTTP client span (see
+//! the client): never a URL, query string, id value or name (C3).
 
 use async_trait::async_trait;
 use leyr_domain::appointment::{
@@ -12,6 +13,7 @@ use leyr_domain::appointment::{
 };
 use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
 use leyr_domain::document::{Document, NewDocument};
+use leyr_domain::ehr::Operation;
 use leyr_domain::error::Entity;
 use leyr_domain::ids::{AppointmentId, CareUnitId, ResourceId};
 use leyr_domain::medical_note::{MedicalNote, NewMedicalNote};
@@ -21,39 +23,17 @@ use leyr_domain::ports::{
     MedicalNotes, PatientDirectory, PatientDocuments, ReadError, WriteError,
 };
 use leyr_domain::timeslot::{Timeslot, TimeslotQuery};
-use reqwest::Method;
 use serde::de::DeserializeOwned;
-use tracing::field::Empty;
 
 use crate::client::{Call, LeyrClient};
 use crate::error::{CallError, book_error, change_error, read_error, write_error};
-use crate::mapping::{self, MappingError};
 use crate::retry::CallKind;
-use crate::wire::{
+use leyr_wire::dto::{
     AppointmentDto, CareUnitDto, DocumentDto, HealthcareServiceDto, MedicalNoteDto, OneOrMany,
-    PatientDto, ResourceDto, TimeslotDto,
+    PatientDto, ResourceDto, TimeslotDto, UpdateAppointmentRequest,
 };
-
-/// Route templates for spans: the path with its parameters unfilled.
-mod route {
-    pub(super) const CARE_UNITS: &str = "/api/emrs/{emr}/care-units";
-    pub(super) const RESOURCES: &str = "/api/emrs/{emr}/care-units/{care_unit_id}/resources";
-    pub(super) const RESOURCE: &str =
-        "/api/emrs/{emr}/care-units/{care_unit_id}/resources/{resource_id}";
-    pub(super) const SERVICES: &str =
-        "/api/emrs/{emr}/care-units/{care_unit_id}/healthcare-services";
-    pub(super) const PATIENTS: &str = "/api/emrs/{emr}/care-units/{care_unit_id}/patients";
-    pub(super) const PATIENT: &str =
-        "/api/emrs/{emr}/care-units/{care_unit_id}/patients/{patient_id}";
-    pub(super) const TIMESLOTS: &str = "/api/emrs/{emr}/care-units/{care_unit_id}/timeslots";
-    pub(super) const APPOINTMENTS: &str = "/api/emrs/{emr}/care-units/{care_unit_id}/appointments";
-    pub(super) const APPOINTMENT: &str =
-        "/api/emrs/{emr}/care-units/{care_unit_id}/appointments/{appointment_id}";
-    pub(super) const NOTES: &str =
-        "/api/emrs/{emr}/care-units/{care_unit_id}/patients/{patient_id}/medical-notes";
-    pub(super) const DOCUMENTS: &str =
-        "/api/emrs/{emr}/care-units/{care_unit_id}/patients/{patient_id}/documents";
-}
+use leyr_wire::mapping::{self, MappingError};
+use leyr_wire::query;
 
 /// A success answer whose JSON decoded but does not fit the domain.
 #[derive(Debug, thiserror::Error)]
@@ -94,30 +74,27 @@ impl LeyrClient {
 
     async fn get<D: DeserializeOwned, T>(
         &self,
+        operation: Operation,
         care_unit: Option<&CareUnitId>,
-        segments: &[&str],
-        query: &[(&str, String)],
+        ids: &[&str],
+        query: &[(String, String)],
         map: impl FnOnce(D) -> Result<T, ShapeError>,
     ) -> Result<T, CallError> {
-        let url = self.url(care_unit, segments, query)?;
-        self.send(Self::call(Method::GET, CallKind::Read, url), map)
-            .await
+        let target = self.target(operation, care_unit, ids, query)?;
+        self.send(Self::call(target, CallKind::Read), map).await
     }
 
     /// A PATCH of one appointment, answered by the appointment (C22).
     async fn patch_appointment(
         &self,
+        operation: Operation,
         care_unit: &CareUnitId,
         appointment: &AppointmentId,
-        body: &crate::wire::UpdateAppointmentRequest,
+        body: &UpdateAppointmentRequest,
     ) -> Result<Appointment, ChangeError> {
         let result = async {
-            let url = self.url(
-                Some(care_unit),
-                &["appointments", appointment.as_str()],
-                &[],
-            )?;
-            let call = Self::call_with(Method::PATCH, CallKind::Write, url, body)?;
+            let target = self.target(operation, Some(care_unit), &[appointment.as_str()], &[])?;
+            let call = Self::call_with(target, CallKind::Write, body)?;
             self.send(call, single_appointment).await
         };
         result
@@ -128,22 +105,27 @@ impl LeyrClient {
 
 #[async_trait]
 impl CareUnitCatalog for LeyrClient {
-    #[tracing::instrument(name = "leyr.http.list_care_units", skip_all,
-        fields(route = route::CARE_UNITS, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.list_care_units", skip_all,
+        fields(leyr.operation = "list_care_units", leyr.emr = %self.emr()))]
     async fn list_care_units(&self) -> Result<Vec<CareUnit>, ReadError> {
-        self.get(None, &["care-units"], &[], |dtos: Vec<CareUnitDto>| {
-            every(dtos, mapping::care_unit)
-        })
+        self.get(
+            Operation::ListCareUnits,
+            None,
+            &[],
+            &[],
+            |dtos: Vec<CareUnitDto>| every(dtos, mapping::care_unit),
+        )
         .await
         .map_err(|error| read_error(error, Entity::Other))
     }
 
-    #[tracing::instrument(name = "leyr.http.list_resources", skip_all,
-        fields(route = route::RESOURCES, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.list_resources", skip_all,
+        fields(leyr.operation = "list_resources", leyr.emr = %self.emr()))]
     async fn list_resources(&self, care_unit: &CareUnitId) -> Result<Vec<Resource>, ReadError> {
         self.get(
+            Operation::ListResources,
             Some(care_unit),
-            &["resources"],
+            &[],
             &[],
             |dtos: Vec<ResourceDto>| every(dtos, mapping::resource),
         )
@@ -151,8 +133,8 @@ impl CareUnitCatalog for LeyrClient {
         .map_err(|error| read_error(error, Entity::CareUnit))
     }
 
-    #[tracing::instrument(name = "leyr.http.get_resource", skip_all,
-        fields(route = route::RESOURCE, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.get_resource", skip_all,
+        fields(leyr.operation = "get_resource", leyr.emr = %self.emr()))]
     async fn get_resource(
         &self,
         care_unit: &CareUnitId,
@@ -160,8 +142,9 @@ impl CareUnitCatalog for LeyrClient {
     ) -> Result<Resource, ReadError> {
         let resource_id = mapping::resource_id(resource);
         self.get(
+            Operation::GetResource,
             Some(care_unit),
-            &["resources", &resource_id],
+            &[&resource_id],
             &[],
             |dto: ResourceDto| Ok(mapping::resource(dto)?),
         )
@@ -169,15 +152,16 @@ impl CareUnitCatalog for LeyrClient {
         .map_err(|error| read_error(error, Entity::Resource))
     }
 
-    #[tracing::instrument(name = "leyr.http.list_healthcare_services", skip_all,
-        fields(route = route::SERVICES, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.list_healthcare_services", skip_all,
+        fields(leyr.operation = "list_healthcare_services", leyr.emr = %self.emr()))]
     async fn list_healthcare_services(
         &self,
         care_unit: &CareUnitId,
     ) -> Result<Vec<HealthcareService>, ReadError> {
         self.get(
+            Operation::ListHealthcareServices,
             Some(care_unit),
-            &["healthcare-services"],
+            &[],
             &[],
             |dtos: Vec<HealthcareServiceDto>| every(dtos, mapping::healthcare_service),
         )
@@ -188,8 +172,8 @@ impl CareUnitCatalog for LeyrClient {
 
 #[async_trait]
 impl PatientDirectory for LeyrClient {
-    #[tracing::instrument(name = "leyr.http.get_patient", skip_all,
-        fields(route = route::PATIENT, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.get_patient", skip_all,
+        fields(leyr.operation = "get_patient", leyr.emr = %self.emr()))]
     async fn get_patient(
         &self,
         care_unit: &CareUnitId,
@@ -197,8 +181,9 @@ impl PatientDirectory for LeyrClient {
     ) -> Result<Patient, ReadError> {
         let patient_id = mapping::patient_id(patient);
         self.get(
+            Operation::GetPatient,
             Some(care_unit),
-            &["patients", &patient_id],
+            &[&patient_id],
             &[],
             |dto: PatientDto| Ok(mapping::patient(dto)?),
         )
@@ -206,23 +191,18 @@ impl PatientDirectory for LeyrClient {
         .map_err(|error| read_error(error, Entity::Patient))
     }
 
-    #[tracing::instrument(name = "leyr.http.find_patients", skip_all,
-        fields(route = route::PATIENTS, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.find_patients", skip_all,
+        fields(leyr.operation = "find_patients", leyr.emr = %self.emr()))]
     async fn find_patients(
         &self,
         care_unit: &CareUnitId,
         search: &PatientSearch,
     ) -> Result<Vec<Patient>, ReadError> {
-        let mut query = Vec::with_capacity(2);
-        if let Some(first_name) = search.first_name() {
-            query.push(("first_name", first_name.to_string()));
-        }
-        if let Some(last_name) = search.last_name() {
-            query.push(("last_name", last_name.to_string()));
-        }
+        let query = query::to_pairs(&mapping::patient_search_params(search));
         self.get(
+            Operation::FindPatients,
             Some(care_unit),
-            &["patients"],
+            &[],
             &query,
             |dtos: Vec<PatientDto>| every(dtos, mapping::patient),
         )
@@ -232,18 +212,18 @@ impl PatientDirectory for LeyrClient {
 
     /// `POST /patients` is an upsert, so it is retried like a read (C37). A 201 answer is a new
     /// patient, any other success an existing one (C17).
-    #[tracing::instrument(name = "leyr.http.register_patient", skip_all,
-        fields(route = route::PATIENTS, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.register_patient", skip_all,
+        fields(leyr.operation = "register_patient", leyr.emr = %self.emr()))]
     async fn register_patient(
         &self,
         care_unit: &CareUnitId,
         patient: &NewPatient,
     ) -> Result<Registration, WriteError> {
         let result = async {
-            let url = self.url(Some(care_unit), &["patients"], &[])?;
+            let target = self.target(Operation::RegisterPatient, Some(care_unit), &[], &[])?;
             let body = mapping::create_patient_request(patient);
             let answer = self
-                .execute(Self::call_with(Method::POST, CallKind::Upsert, url, &body)?)
+                .execute(Self::call_with(target, CallKind::Upsert, &body)?)
                 .await?;
             let patient = mapping::patient(answer.json::<PatientDto>()?)
                 .map_err(|error| answer.invalid(error))?;
@@ -261,26 +241,19 @@ impl PatientDirectory for LeyrClient {
 
 #[async_trait]
 impl Availability for LeyrClient {
-    #[tracing::instrument(name = "leyr.http.find_timeslots", skip_all,
-        fields(route = route::TIMESLOTS, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.find_timeslots", skip_all,
+        fields(leyr.operation = "find_timeslots", leyr.emr = %self.emr()))]
     async fn find_timeslots(
         &self,
         care_unit: &CareUnitId,
         query: &TimeslotQuery,
     ) -> Result<Vec<Timeslot>, ReadError> {
-        let mut pairs = Vec::with_capacity(4);
-        if let Some(resource) = &query.resource_id {
-            pairs.push(("resource_id", mapping::resource_id(resource)));
-        }
-        if let Some(service) = &query.healthcare_service_id {
-            pairs.push(("healthcare_service_id", service.to_string()));
-        }
         // RFC 3339 in Stockholm time; the query encoding sends `+` as `%2B` (C15, C34).
-        pairs.push(("start", mapping::format_time(&query.window.start())));
-        pairs.push(("end", mapping::format_time(&query.window.end())));
+        let pairs = query::to_pairs(&mapping::timeslot_params(query));
         self.get(
+            Operation::FindTimeslots,
             Some(care_unit),
-            &["timeslots"],
+            &[],
             &pairs,
             |dtos: Vec<TimeslotDto>| every(dtos, mapping::timeslot),
         )
@@ -294,17 +267,17 @@ impl AppointmentBook for LeyrClient {
     /// Sent exactly once (C38): a 429 or 503 comes back as `Backend` (kind `Throttled` or
     /// `Unavailable`), and a timeout, lost connection, 502, 504 or unreadable success answer as
     /// `OutcomeUnknown`, for the booking use case to reconcile.
-    #[tracing::instrument(name = "leyr.http.book", skip_all,
-        fields(route = route::APPOINTMENTS, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.book", skip_all,
+        fields(leyr.operation = "book", leyr.emr = %self.emr()))]
     async fn book(
         &self,
         care_unit: &CareUnitId,
         request: &BookingRequest,
     ) -> Result<Appointment, BookError> {
         let result = async {
-            let url = self.url(Some(care_unit), &["appointments"], &[])?;
+            let target = self.target(Operation::Book, Some(care_unit), &[], &[])?;
             let body = mapping::create_appointment_request(request);
-            let call = Self::call_with(Method::POST, CallKind::Booking, url, &body)?;
+            let call = Self::call_with(target, CallKind::Booking, &body)?;
             self.send(call, single_appointment).await
         };
         result
@@ -312,29 +285,18 @@ impl AppointmentBook for LeyrClient {
             .map_err(|error| book_error(error, Entity::CareUnit))
     }
 
-    #[tracing::instrument(name = "leyr.http.list_appointments", skip_all,
-        fields(route = route::APPOINTMENTS, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.list_appointments", skip_all,
+        fields(leyr.operation = "list_appointments", leyr.emr = %self.emr()))]
     async fn list_appointments(
         &self,
         care_unit: &CareUnitId,
         query: &AppointmentQuery,
     ) -> Result<Vec<Appointment>, ReadError> {
-        let mut pairs = Vec::with_capacity(4);
-        if let Some(patient) = &query.patient {
-            pairs.push(("patient_id", mapping::patient_id(patient)));
-        }
-        if let Some(resource) = &query.resource_id {
-            pairs.push(("resource_id", mapping::resource_id(resource)));
-        }
-        if let Some(start) = &query.start {
-            pairs.push(("start", mapping::format_time(start)));
-        }
-        if let Some(end) = &query.end {
-            pairs.push(("end", mapping::format_time(end)));
-        }
+        let pairs = query::to_pairs(&mapping::appointment_params(query));
         self.get(
+            Operation::ListAppointments,
             Some(care_unit),
-            &["appointments"],
+            &[],
             &pairs,
             |dtos: Vec<AppointmentDto>| every(dtos, mapping::appointment),
         )
@@ -342,8 +304,45 @@ impl AppointmentBook for LeyrClient {
         .map_err(|error| read_error(error, Entity::CareUnit))
     }
 
-    #[tracing::instrument(name = "leyr.http.reschedule", skip_all,
-        fields(route = route::APPOINTMENT, status = Empty, attempt = Empty))]
+    /// C40: `GET {CU}/appointments/{appointment_id}`, once per lookup. If Leyr answers that the
+    /// route does not exist, the client remembers it and from then on lists the care unit's
+    /// appointments and picks the id.
+    #[tracing::instrument(name = "leyr.get_appointment", skip_all,
+        fields(leyr.operation = "get_appointment", leyr.emr = %self.emr()))]
+    async fn get_appointment(
+        &self,
+        care_unit: &CareUnitId,
+        appointment: &AppointmentId,
+    ) -> Result<Appointment, ReadError> {
+        if !self.single_appointment_route_missing() {
+            let answer = self
+                .get(
+                    Operation::GetAppointment,
+                    Some(care_unit),
+                    &[appointment.as_str()],
+                    &[],
+                    |dto: AppointmentDto| Ok(mapping::appointment(dto)?),
+                )
+                .await;
+            match answer {
+                Err(error) if error.is_missing_route() => {
+                    tracing::info!(
+                        "Leyr has no single-appointment route; looking appointments up by listing"
+                    );
+                    self.remember_single_appointment_route_missing();
+                }
+                other => return other.map_err(|error| read_error(error, Entity::Appointment)),
+            }
+        }
+        self.list_appointments(care_unit, &AppointmentQuery::default())
+            .await?
+            .into_iter()
+            .find(|listed| listed.id() == appointment)
+            .ok_or(ReadError::NotFound(Entity::Appointment))
+    }
+
+    #[tracing::instrument(name = "leyr.reschedule", skip_all,
+        fields(leyr.operation = "reschedule", leyr.emr = %self.emr()))]
     async fn reschedule(
         &self,
         care_unit: &CareUnitId,
@@ -351,6 +350,7 @@ impl AppointmentBook for LeyrClient {
         request: &RescheduleRequest,
     ) -> Result<Appointment, ChangeError> {
         self.patch_appointment(
+            Operation::Reschedule,
             care_unit,
             appointment,
             &mapping::reschedule_request(request),
@@ -360,8 +360,8 @@ impl AppointmentBook for LeyrClient {
 
     /// When the EHR answers `awaiting_confirmation`, the returned appointment carries the new id
     /// to confirm (C23).
-    #[tracing::instrument(name = "leyr.http.cancel", skip_all,
-        fields(route = route::APPOINTMENT, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.cancel", skip_all,
+        fields(leyr.operation = "cancel", leyr.emr = %self.emr()))]
     async fn cancel(
         &self,
         care_unit: &CareUnitId,
@@ -369,6 +369,7 @@ impl AppointmentBook for LeyrClient {
         cancellation: &Cancellation,
     ) -> Result<Appointment, ChangeError> {
         self.patch_appointment(
+            Operation::Cancel,
             care_unit,
             appointment,
             &mapping::cancel_request(cancellation),
@@ -376,8 +377,8 @@ impl AppointmentBook for LeyrClient {
         .await
     }
 
-    #[tracing::instrument(name = "leyr.http.cancel_many", skip_all,
-        fields(route = route::APPOINTMENTS, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.cancel_many", skip_all,
+        fields(leyr.operation = "cancel_many", leyr.emr = %self.emr()))]
     async fn cancel_many(
         &self,
         care_unit: &CareUnitId,
@@ -385,9 +386,9 @@ impl AppointmentBook for LeyrClient {
         cancellation: &Cancellation,
     ) -> Result<Vec<Appointment>, ChangeError> {
         let result = async {
-            let url = self.url(Some(care_unit), &["appointments"], &[])?;
+            let target = self.target(Operation::CancelMany, Some(care_unit), &[], &[])?;
             let body = mapping::bulk_cancel_request(batch, cancellation);
-            let call = Self::call_with(Method::PATCH, CallKind::Write, url, &body)?;
+            let call = Self::call_with(target, CallKind::Write, &body)?;
             self.send(call, |answer: OneOrMany<AppointmentDto>| {
                 let dtos = match answer {
                     OneOrMany::Many(dtos) => dtos,
@@ -402,23 +403,28 @@ impl AppointmentBook for LeyrClient {
             .map_err(|error| change_error(error, Entity::Appointment))
     }
 
-    #[tracing::instrument(name = "leyr.http.confirm", skip_all,
-        fields(route = route::APPOINTMENT, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.confirm", skip_all,
+        fields(leyr.operation = "confirm", leyr.emr = %self.emr()))]
     async fn confirm(
         &self,
         care_unit: &CareUnitId,
         appointment: &AppointmentId,
         code: &ConfirmationCode,
     ) -> Result<Appointment, ChangeError> {
-        self.patch_appointment(care_unit, appointment, &mapping::confirm_request(code))
-            .await
+        self.patch_appointment(
+            Operation::Confirm,
+            care_unit,
+            appointment,
+            &mapping::confirm_request(code),
+        )
+        .await
     }
 }
 
 #[async_trait]
 impl MedicalNotes for LeyrClient {
-    #[tracing::instrument(name = "leyr.http.list_notes", skip_all,
-        fields(route = route::NOTES, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.list_notes", skip_all,
+        fields(leyr.operation = "list_notes", leyr.emr = %self.emr()))]
     async fn list_notes(
         &self,
         care_unit: &CareUnitId,
@@ -426,8 +432,9 @@ impl MedicalNotes for LeyrClient {
     ) -> Result<Vec<MedicalNote>, ReadError> {
         let patient_id = mapping::patient_id(patient);
         self.get(
+            Operation::ListNotes,
             Some(care_unit),
-            &["patients", &patient_id, "medical-notes"],
+            &[&patient_id],
             &[],
             |dtos: Vec<MedicalNoteDto>| every(dtos, mapping::medical_note),
         )
@@ -435,8 +442,8 @@ impl MedicalNotes for LeyrClient {
         .map_err(|error| read_error(error, Entity::Patient))
     }
 
-    #[tracing::instrument(name = "leyr.http.write_note", skip_all,
-        fields(route = route::NOTES, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.write_note", skip_all,
+        fields(leyr.operation = "write_note", leyr.emr = %self.emr()))]
     async fn write_note(
         &self,
         care_unit: &CareUnitId,
@@ -445,13 +452,9 @@ impl MedicalNotes for LeyrClient {
     ) -> Result<MedicalNote, WriteError> {
         let result = async {
             let patient_id = mapping::patient_id(patient);
-            let url = self.url(
-                Some(care_unit),
-                &["patients", &patient_id, "medical-notes"],
-                &[],
-            )?;
+            let target = self.target(Operation::WriteNote, Some(care_unit), &[&patient_id], &[])?;
             let body = mapping::create_note_request(note);
-            let call = Self::call_with(Method::POST, CallKind::Write, url, &body)?;
+            let call = Self::call_with(target, CallKind::Write, &body)?;
             self.send(call, |dto: MedicalNoteDto| Ok(mapping::medical_note(dto)?))
                 .await
         };
@@ -464,8 +467,8 @@ impl MedicalNotes for LeyrClient {
 #[async_trait]
 impl PatientDocuments for LeyrClient {
     /// Each attempt may take the upload timeout (60 s by default) rather than the usual one.
-    #[tracing::instrument(name = "leyr.http.upload_document", skip_all,
-        fields(route = route::DOCUMENTS, status = Empty, attempt = Empty))]
+    #[tracing::instrument(name = "leyr.upload_document", skip_all,
+        fields(leyr.operation = "upload_document", leyr.emr = %self.emr()))]
     async fn upload_document(
         &self,
         care_unit: &CareUnitId,
@@ -474,13 +477,14 @@ impl PatientDocuments for LeyrClient {
     ) -> Result<Document, WriteError> {
         let result = async {
             let patient_id = mapping::patient_id(patient);
-            let url = self.url(
+            let target = self.target(
+                Operation::UploadDocument,
                 Some(care_unit),
-                &["patients", &patient_id, "documents"],
+                &[&patient_id],
                 &[],
             )?;
             let body = mapping::upload_document_request(document);
-            let mut call = Self::call_with(Method::POST, CallKind::Write, url, &body)?;
+            let mut call = Self::call_with(target, CallKind::Write, &body)?;
             call.upload = true;
             self.send(call, |dto: DocumentDto| Ok(mapping::document(dto)?))
                 .await

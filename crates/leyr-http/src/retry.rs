@@ -22,113 +22,10 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 
-use crate::wire::ProblemCode;
-
-/// How often and how long a failed request is retried (C36). The default is Leyr's: at most 5
-/// retries (6 attempts), waiting 1 s, 5 s, 15 s, 30 s and 60 s, honouring a `Retry-After` of up
-/// to 60 s.
-///
-/// ```
-/// use std::time::Duration;
-/// use leyr_http::RetryPolicy;
-///
-/// let policy = RetryPolicy::default();
-/// assert_eq!(policy.max_attempts(), 6);
-/// assert_eq!(policy.backoff_after(1), Duration::from_secs(1));
-/// assert_eq!(policy.backoff_after(5), Duration::from_secs(60));
-///
-/// // In tests: the same decisions without the waits.
-/// let fast = RetryPolicy::default().with_backoff([Duration::ZERO]);
-/// assert_eq!(fast.backoff_after(3), Duration::ZERO);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryPolicy {
-    max_retries: u32,
-    backoff: Vec<Duration>,
-    max_retry_after: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_retries: 5,
-            backoff: [1, 5, 15, 30, 60].map(Duration::from_secs).to_vec(),
-            max_retry_after: Duration::from_secs(60),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// A policy that never retries: every request is sent once.
-    #[must_use]
-    pub fn never() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
-    }
-
-    /// At most `max_retries` retries after the first attempt (default 5).
-    #[must_use]
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = max_retries;
-        self
-    }
-
-    /// The waits after the first, second, ... failed attempt when the answer did not say how long
-    /// to wait. The last entry is used for any later attempt; an empty schedule means no wait.
-    #[must_use]
-    pub fn with_backoff(mut self, schedule: impl IntoIterator<Item = Duration>) -> Self {
-        self.backoff = schedule.into_iter().collect();
-        self
-    }
-
-    /// The longest `Retry-After` honoured (default 60 s). A longer one stops retrying and the
-    /// error carries the wait.
-    #[must_use]
-    pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
-        self.max_retry_after = max_retry_after;
-        self
-    }
-
-    /// The most retries after the first attempt.
-    #[must_use]
-    pub fn max_retries(&self) -> u32 {
-        self.max_retries
-    }
-
-    /// The most attempts in all, the first included.
-    #[must_use]
-    pub fn max_attempts(&self) -> u32 {
-        self.max_retries.saturating_add(1)
-    }
-
-    /// The back-off schedule.
-    #[must_use]
-    pub fn backoff(&self) -> &[Duration] {
-        &self.backoff
-    }
-
-    /// The longest `Retry-After` honoured.
-    #[must_use]
-    pub fn max_retry_after(&self) -> Duration {
-        self.max_retry_after
-    }
-
-    /// The wait after failed attempt number `attempt` (1 for the first) when the answer did not
-    /// say how long to wait.
-    #[must_use]
-    pub fn backoff_after(&self, attempt: u32) -> Duration {
-        let index = usize::try_from(attempt.saturating_sub(1)).unwrap_or(usize::MAX);
-        self.backoff
-            .get(index)
-            .or(self.backoff.last())
-            .copied()
-            .unwrap_or(Duration::ZERO)
-    }
-}
+use leyr_domain::retry::RetryPolicy;
+use leyr_wire::problem::ProblemCode;
 
 /// What kind of call failed: the columns of the C37 table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -216,7 +113,7 @@ impl Row {
 /// ```
 /// use std::time::Duration;
 /// use leyr_http::retry::{CallKind, Decision, Failure, decide};
-/// use leyr_http::RetryPolicy;
+/// use leyr_domain::retry::RetryPolicy;
 ///
 /// let policy = RetryPolicy::default();
 /// let unavailable = Failure::Status { status: 503, code: None, retry_after: None };
@@ -235,7 +132,7 @@ pub fn decide(call: CallKind, failure: &Failure, attempt: u32, policy: &RetryPol
         (Row::Unanswered, CallKind::Write | CallKind::Booking) => return Decision::OutcomeUnknown,
         (Row::ServerFailed | Row::Refused, _) => return Decision::ReturnError,
     }
-    if attempt > policy.max_retries {
+    if attempt > policy.max_retries() {
         return Decision::ReturnError;
     }
     let retry_after = match failure {
@@ -243,7 +140,7 @@ pub fn decide(call: CallKind, failure: &Failure, attempt: u32, policy: &RetryPol
         Failure::Connect | Failure::Timeout | Failure::ConnectionLost => None,
     };
     match retry_after {
-        Some(wait) if wait > policy.max_retry_after => Decision::ReturnError,
+        Some(wait) if wait > policy.max_retry_after() => Decision::ReturnError,
         Some(wait) => Decision::RetryAfter(wait),
         None => Decision::RetryAfter(policy.backoff_after(attempt)),
     }
@@ -275,14 +172,9 @@ pub(crate) fn delta_seconds(value: &str) -> Option<Duration> {
 /// obsolete forms every recipient must still accept, RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`)
 /// and asctime (`Sun Nov  6 08:49:37 1994`).
 pub(crate) fn parse_http_date(value: &str) -> Option<DateTime<Utc>> {
-    let value = value.trim();
-    if let Ok(date) = DateTime::parse_from_rfc2822(value) {
-        return Some(date.with_timezone(&Utc));
-    }
-    NaiveDateTime::parse_from_str(value, "%A, %d-%b-%y %H:%M:%S GMT")
-        .or_else(|_| NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y"))
+    httpdate::parse_http_date(value.trim())
         .ok()
-        .map(|naive| naive.and_utc())
+        .map(DateTime::<Utc>::from)
 }
 
 #[cfg(test)]

@@ -3,10 +3,12 @@
 use std::fmt;
 use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use leyr_domain::appointment::ConfirmationCode;
+use leyr_domain::ports::Clock;
 
 use crate::faults::check_rate;
 use crate::{FaultConfig, RunningSandbox, Sandbox, SandboxBuilder};
@@ -90,10 +92,10 @@ fn parse_rate(text: &str) -> Result<f64, String> {
 }
 
 impl SandboxArgs {
-    /// A builder configured by these flags (everything but `addr`), with the system clock.
+    /// A builder configured by these flags (everything but `addr`), reading "now" from `clock`.
     #[must_use]
-    pub fn builder(&self) -> SandboxBuilder {
-        let mut builder = Sandbox::builder().faults(FaultConfig {
+    pub fn builder(&self, clock: Arc<dyn Clock>) -> SandboxBuilder {
+        let mut builder = Sandbox::builder(clock).faults(FaultConfig {
             seed: self.seed,
             service_unavailable_rate: self.rate_503,
             too_many_requests_rate: self.rate_429,
@@ -132,8 +134,9 @@ pub enum ServeError {
     Serve(#[source] io::Error),
 }
 
-/// Serves the sandbox configured by `args` until SIGINT or SIGTERM, then stops gracefully: what
-/// the `leyr-sandbox` binary and `leyr sandbox` do.
+/// Serves the sandbox configured by `args`, reading "now" from `clock`, until SIGINT or
+/// SIGTERM, then stops gracefully: what the `leyr-sandbox` binary and `leyr sandbox` do, with
+/// the system clock.
 ///
 /// Once the port is bound it writes `listening on http://HOST:PORT` as one line to stdout and
 /// flushes it, so that scripts and tests can read where to connect. Logs go through `tracing`.
@@ -141,8 +144,8 @@ pub enum ServeError {
 ///
 /// # Errors
 /// As [`serve_with`].
-pub async fn serve(args: SandboxArgs) -> Result<(), ServeError> {
-    serve_with(args, announce_on_stdout).await
+pub async fn serve(args: SandboxArgs, clock: Arc<dyn Clock>) -> Result<(), ServeError> {
+    serve_with(args, clock, announce_on_stdout).await
 }
 
 /// Writes `listening on <url>` to stdout and flushes it. If stdout is closed there is no one to
@@ -153,18 +156,20 @@ fn announce_on_stdout(running: &RunningSandbox) {
     let _ = stdout.flush();
 }
 
-/// Serves the sandbox configured by `args` until SIGINT or SIGTERM, then stops gracefully.
-/// `on_listening` is called once the port is bound, e.g. to print the URL.
+/// Serves the sandbox configured by `args`, reading "now" from `clock`, until SIGINT or
+/// SIGTERM, then stops gracefully. `on_listening` is called once the port is bound, e.g. to
+/// print the URL.
 ///
 /// # Errors
 /// [`ServeError::Bind`] when `args.addr` cannot be bound; [`ServeError::Signal`] when the
 /// signals cannot be watched; [`ServeError::Serve`] when the server fails.
 pub async fn serve_with(
     args: SandboxArgs,
+    clock: Arc<dyn Clock>,
     on_listening: impl FnOnce(&RunningSandbox),
 ) -> Result<(), ServeError> {
     let running = args
-        .builder()
+        .builder(clock)
         .spawn(args.addr)
         .await
         .map_err(ServeError::Bind)?;

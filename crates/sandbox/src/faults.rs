@@ -16,9 +16,10 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leyr_http::wire::ErrorCode;
+use leyr_in_memory::SplitMix64;
+use leyr_wire::ErrorCode;
 
-use crate::problem::{ApiError, entry};
+use crate::problem::ApiError;
 
 /// What to do to one request (C31).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,8 +118,9 @@ impl fmt::Debug for HttpFaults {
 }
 
 /// Faults at seeded rates, for clients in any language (the binary's flags). Rates are
-/// probabilities from 0 to 1; each request draws one number from a PRNG seeded with `seed`,
-/// so the same seed and the same order of requests give the same faults.
+/// probabilities from 0 to 1; each request draws one number from the workspace's seeded
+/// generator ([`SplitMix64`]) started at `seed`, so the same seed and the same order of
+/// requests give the same faults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaultConfig {
     /// The PRNG seed.
@@ -166,30 +168,6 @@ pub fn check_rate(rate: f64) -> Result<f64, InvalidRate> {
     }
 }
 
-/// SplitMix64: small, fast and good enough to spread faults evenly.
-#[derive(Debug)]
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `[0, 1)` from the top 53 bits.
-    fn next_unit(&mut self) -> f64 {
-        #[allow(
-            clippy::cast_precision_loss,
-            reason = "53 bits fit an f64's mantissa exactly"
-        )]
-        let top = (self.next_u64() >> 11) as f64;
-        top / (1_u64 << 53) as f64
-    }
-}
-
 /// The fault-rate state of one sandbox.
 #[derive(Debug)]
 pub(crate) struct RandomFaults {
@@ -199,7 +177,7 @@ pub(crate) struct RandomFaults {
 
 impl RandomFaults {
     pub(crate) fn new(config: FaultConfig) -> Self {
-        let random = Mutex::new(SplitMix64(config.seed));
+        let random = Mutex::new(SplitMix64::new(config.seed));
         Self { config, random }
     }
 
@@ -216,7 +194,7 @@ impl RandomFaults {
             .random
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .next_unit();
+            .next_f64();
         if draw < config.service_unavailable_rate {
             Some(HttpFault::ServiceUnavailable)
         } else if draw < config.service_unavailable_rate + config.too_many_requests_rate {
@@ -261,9 +239,7 @@ pub(crate) async fn apply(
         Some(HttpFault::UnknownError { status, detail }) => {
             ApiError::unknown_error(status, &detail).into_response()
         }
-        Some(HttpFault::BadRequest(code)) => {
-            ApiError::bad_request(vec![entry(code, None)]).into_response()
-        }
+        Some(HttpFault::BadRequest(code)) => ApiError::field(code, None).into_response(),
         Some(HttpFault::Delay(wait)) => {
             tokio::time::sleep(wait).await;
             next.run(request).await

@@ -1,15 +1,18 @@
-//! An offline server that speaks Leyr's TakeCare API, as the wire contract
-//! (`docs/leyr-api.md`) describes it, served from the domain ports of `leyr-in-memory` and
-//! seeded with the TakeCare sandbox data. It lets the HTTP client, the CLI and clients in any
-//! language be tested without a network, including the failures that matter: 503, 429 with
-//! `Retry-After`, errors from the EHR, and answers lost after the work was done.
+//! An offline server that speaks Leyr's API, as the wire contract (`docs/leyr-api.md`)
+//! describes it, served from the domain ports of `leyr-in-memory` and seeded with the TakeCare
+//! sandbox data. It lets HTTP clients (the project's own `leyr-http`, the CLI, and clients in
+//! any language) be tested without a network, including the failures that matter: 503, 429
+//! with `Retry-After`, errors from the EHR, and answers lost after the work was done.
 //!
-//! Rules are cited by number (`C4`, `C30`, ...) as in the contract.
+//! It is built from three crates of the workspace and nothing else: `leyr-domain` for the
+//! values, the ports and each EHR's profile, `leyr-wire` for Leyr's JSON, error codes, typed
+//! ids and routes (the same definitions a client speaks), and `leyr-in-memory` for the world it
+//! serves. Rules are cited by number (`C4`, `C30`, ...) as in the contract.
 //!
-//! # Quick start: in process, with `leyr-http` pointed at it
+//! # Quick start: in process, with a client pointed at it
 //!
-//! Spawn a sandbox on a free port with a clock you control, and give its URL to
-//! [`leyr_http::LeyrClient`] as `base_url`:
+//! Spawn a sandbox on a free port with a clock you control, and give its URL to a Leyr client
+//! as its base URL; here `leyr-http`'s `LeyrClient`:
 //!
 //! ```
 //! use std::sync::Arc;
@@ -29,8 +32,7 @@
 //! // Monday 2024-03-25, 07:30 in Stockholm: the seed's first slots start at 08:00.
 //! let monday = Utc.with_ymd_and_hms(2024, 3, 25, 6, 30, 0).single().ok_or("a valid time")?;
 //! let clock = ManualClock::new(monday);
-//! let sandbox = Sandbox::builder()
-//!     .clock(Arc::new(clock.clone()))
+//! let sandbox = Sandbox::builder(Arc::new(clock.clone()))
 //!     .client_secret("s3cret")
 //!     .spawn("127.0.0.1:0".parse()?)
 //!     .await?;
@@ -55,9 +57,12 @@
 //! # }
 //! ```
 //!
+//! The sandbox never reads the wall clock: [`Sandbox::builder`] is given the clock every "now"
+//! comes from (timeslot windows, `completed` in C20, the birth-date check of C33). A binary
+//! gives it the system clock; tests give a `leyr_in_memory::ManualClock` and move time.
+//!
 //! [`SandboxBuilder`] settings: [`client_id`](SandboxBuilder::client_id) (default: any
 //! non-empty id), [`client_secret`](SandboxBuilder::client_secret) (default: none checked),
-//! [`clock`](SandboxBuilder::clock) (default: the system clock),
 //! [`start_date`](SandboxBuilder::start_date) (default: the clock's date in Stockholm),
 //! [`confirmation_code`](SandboxBuilder::confirmation_code) (default: bookings are `booked` at
 //! once, C25), [`ehr`](SandboxBuilder::ehr) (serve an adapter you built) and
@@ -66,7 +71,8 @@
 //!
 //! # What it serves
 //!
-//! Every endpoint of the contract's §3, under `{CU}` = `/api/emrs/{emr}/care-units/{care_unit_id}`:
+//! Every route of `leyr-wire`'s table (`leyr_wire::route::ROUTES`, the contract's §3), under
+//! `{CU}` = `/api/emrs/{emr}/care-units/{care_unit_id}`:
 //!
 //! | endpoint | answer |
 //! |---|---|
@@ -79,34 +85,44 @@
 //! | `GET {CU}/patients/{patient_id}` | 200; bare, `emr_id:` and `se_personal_number:` ids (C6, C7) |
 //! | `GET {CU}/appointments` | 200, every status, optional `patient_id`, `resource_id`, `start`, `end` (C18) |
 //! | `POST {CU}/appointments` | 201 with a one-element array (C19) |
+//! | `GET {CU}/appointments/{id}` | 200 with one appointment, as the list reports it (C40) |
 //! | `PATCH {CU}/appointments/{id}` | 200: reschedule (C22), cancel (C23) or confirm (C25) |
 //! | `PATCH {CU}/appointments` | 200: bulk cancel, all or nothing, in the order of `ids` (C24) |
 //! | `GET`, `POST {CU}/patients/{patient_id}/medical-notes` | 200 oldest first; 201 (C26) |
 //! | `POST {CU}/patients/{patient_id}/documents` | 201 with metadata only (C27) |
 //!
+//! What an EHR supports is its profile's business (`leyr_domain::ehr`, C43): an `{emr}` with
+//! no profile is `NOT_SUPPORTED`, and the operations, the typed ids a patient or resource may be
+//! named by, the rule for `external_id` and whether registration needs a phone all come from
+//! the profile of the request's `{emr}`. TakeCare's is the only profile today and supports
+//! everything.
+//!
 //! Datetimes are written `YYYY-MM-DDTHH:MM:SS±HH:MM` in Stockholm time, compared as instants,
-//! and must carry an offset on input (C35); "now" comes from the injected clock. A booked
-//! appointment whose end has passed is reported `completed` (C20); responses carry unprefixed
-//! ids (C21). Unknown request fields and query parameters are ignored (C12); a repeated query
-//! parameter counts once, with its first value. Path segments and query values are
-//! percent-decoded once (C9); bytes that are not UTF-8 once decoded read as U+FFFD, so such a
-//! segment names an unknown id rather than breaking the request.
+//! and must carry an offset on input (C35). A booked appointment whose end has passed is
+//! reported `completed` (C20); responses carry unprefixed ids (C21). Unknown request fields and
+//! query parameters are ignored (C12); a repeated query parameter counts once, with its first
+//! value. Path segments and query values are percent-decoded once (C9); bytes that are not
+//! UTF-8 once decoded read as U+FFFD, so such a segment names an unknown id rather than
+//! breaking the request. Free text follows C41: names hold no control character and no digit,
+//! comments and note text no control character but tab and line breaks, titles and document
+//! types none at all.
 //!
 //! # Errors
 //!
-//! Every error is Leyr's problem document ([`leyr_http::wire::Problem`]), JSON, with a fresh
-//! UUID v4 `instance` (C30). Every 400 is `BAD_REQUEST` with one `errors[]` entry per problem
-//! found, each with its `error_code`, the code's meaning as `details` and a `path` such as
+//! Every error is Leyr's problem document (`leyr_wire::Problem`), JSON, with a fresh UUID v4
+//! `instance` (C30). Every 400 is `BAD_REQUEST` with one `errors[]` entry per problem found,
+//! each with its `error_code`, the code's meaning as `details` and a `path` such as
 //! `["body","ids",3]`: a request with five bad fields gets five entries. Checks run in this
 //! order, each stopping the request: authentication (401, C4, unknown routes included), route
-//! (404 `NOT_FOUND`, 405 `METHOD_NOT_ALLOWED`), `{emr}` (`NOT_SUPPORTED` unless `takecare`),
-//! care unit (`INVALID_CARE_UNIT_ID`), ids in the path, then the body. The query of a list, and
-//! the body of a booking or a reschedule, report unknown ids (`INVALID_PATIENT_ID`, ...)
-//! together with their other problems (C19). Bad input never causes a 5xx; 5xx answers come
-//! only from fault injection or from the adapter's own failures (503 when unavailable, 504
-//! `UNKNOWN_ERROR` when a write's outcome is unknown). One exception to "every error is JSON":
-//! a request that is not valid HTTP at all (e.g. raw non-ASCII bytes in the request line) is
-//! refused by the HTTP server with a bare 400 before the sandbox sees it.
+//! (404 `NOT_FOUND`, 405 `METHOD_NOT_ALLOWED`), `{emr}` (`NOT_SUPPORTED` at `["path","emr"]`
+//! without a profile), care unit (`INVALID_CARE_UNIT_ID`), the profile's support for the
+//! operation (`NOT_SUPPORTED` with a `null` path), ids in the path, then the body. The query of
+//! a list, and the body of a booking or a reschedule, report unknown ids
+//! (`INVALID_PATIENT_ID`, ...) together with their other problems (C19). Bad input never causes
+//! a 5xx; 5xx answers come only from fault injection or from the adapter's own failures (503
+//! when unavailable, 504 `UNKNOWN_ERROR` when a write's outcome is unknown). One exception to
+//! "every error is JSON": a request that is not valid HTTP at all (e.g. raw non-ASCII bytes in
+//! the request line) is refused by the HTTP server with a bare 400 before the sandbox sees it.
 //!
 //! Bodies may be at most 1 MiB (413 `PAYLOAD_TOO_LARGE` otherwise), except on the document
 //! route, which takes up to 14 MiB: C27 allows 10 MiB of content once decoded, and its base64
@@ -119,13 +135,17 @@
 //! [`HttpFault`] is used by one authenticated request, whatever its route:
 //!
 //! ```
+//! use std::sync::Arc;
 //! use std::time::Duration;
 //!
+//! use leyr_in_memory::ManualClock;
 //! use leyr_sandbox::{ErrorCode, HttpFault, Sandbox, StatusCode};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let sandbox = Sandbox::builder().spawn("127.0.0.1:0".parse()?).await?;
+//! let sandbox = Sandbox::builder(Arc::new(ManualClock::default()))
+//!     .spawn("127.0.0.1:0".parse()?)
+//!     .await?;
 //! let faults = sandbox.faults();
 //! faults.next_n(2, HttpFault::ServiceUnavailable);
 //! faults.next(HttpFault::TooManyRequests { retry_after: Duration::from_secs(3) });
@@ -144,15 +164,17 @@
 //! a fixed added latency); the same seed and order of requests give the same faults. Faults of
 //! the ports themselves (a lost booking answer, a slow listing) are scripted on the adapter,
 //! through [`RunningSandbox::ehr`]`().faults()`. The HTTP layer calls some ports besides the
-//! obvious one (every `{CU}` request lists care units; a booking, a reschedule and a list look
-//! up the patient, resource and service they name; a change lists appointments), so script
-//! port faults on the operation you mean.
+//! obvious one (most `{CU}` requests list care units; a booking, a reschedule and a list look up
+//! the patient, resource and service they name; a change reads its appointments first), so
+//! script port faults on the operation you mean. The timeslot listing calls `find_timeslots`
+//! alone unless its query names something unknown.
 //!
-//! # The binary
+//! # Serving it from a binary
 //!
-//! `leyr-sandbox` serves the same API for clients in any language. It prints
-//! `listening on http://127.0.0.1:PORT` as its first line on stdout, logs to stderr (`RUST_LOG`,
-//! default `info`) and stops cleanly on SIGINT or SIGTERM.
+//! The `leyr-sandbox` binary (built by the `leyr-cli` package, which owns the system clock) and
+//! `leyr sandbox` serve the same API for clients in any language. They print
+//! `listening on http://127.0.0.1:PORT` as their first line on stdout, log to stderr
+//! (`RUST_LOG`, default `info`) and stop cleanly on SIGINT or SIGTERM.
 //!
 //! | flag | meaning |
 //! |---|---|
@@ -166,8 +188,8 @@
 //! | `--retry-after` | `Retry-After` of the 429 answers, in seconds |
 //! | `--latency-ms` | latency added to every request |
 //!
-//! Another binary offers the same command by flattening [`SandboxArgs`] into its own `clap`
-//! command and calling [`serve`] (which prints the `listening on` line), or [`serve_with`] to
+//! A binary offers the command by flattening [`SandboxArgs`] into its own `clap` command and
+//! calling [`serve`] with its clock (which prints the `listening on` line), or [`serve_with`] to
 //! announce the address itself.
 //!
 //! # Patient data
@@ -183,10 +205,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use chrono::NaiveDate;
-use leyr_app::Ports;
-use leyr_app::clock::SystemClock;
 use leyr_domain::appointment::ConfirmationCode;
-use leyr_domain::ports::Clock;
+use leyr_domain::ports::{Clock, Ports};
 use leyr_in_memory::{DatasetError, InMemoryEhr};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -195,6 +215,7 @@ mod cli;
 mod faults;
 mod port_errors;
 mod problem;
+mod problems;
 mod request_body;
 mod routes;
 mod time_input;
@@ -205,34 +226,46 @@ pub use axum::http::StatusCode;
 pub use cli::{SandboxArgs, ServeError, serve, serve_with, shutdown_signal};
 pub use faults::{FaultConfig, HttpFault, HttpFaults, InvalidRate, check_rate};
 /// Leyr's `errors[].error_code` values, to script [`HttpFault::BadRequest`].
-pub use leyr_http::wire::ErrorCode;
+pub use leyr_wire::ErrorCode;
 
 /// The sandbox. Build one with [`Sandbox::builder`] (or [`builder`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sandbox;
 
 impl Sandbox {
-    /// A builder with every default: any non-empty client id, no secret, the system clock, the
-    /// TakeCare seed dated from today, no confirmation step and no faults.
+    /// A builder reading "now" from `clock`, with every other default: any non-empty client
+    /// id, no secret, the TakeCare seed dated from the clock's date, no confirmation step and
+    /// no faults.
+    ///
+    /// The sandbox never reads the wall clock itself: give it the system clock to serve the
+    /// present (a binary does), or a `leyr_in_memory::ManualClock` to move time in tests.
     #[must_use]
-    pub fn builder() -> SandboxBuilder {
-        SandboxBuilder::default()
+    pub fn builder(clock: Arc<dyn Clock>) -> SandboxBuilder {
+        SandboxBuilder {
+            client_id: None,
+            client_secret: None,
+            clock,
+            start_date: None,
+            confirmation_code: None,
+            ehr: None,
+            faults: FaultConfig::default(),
+            http_faults: HttpFaults::default(),
+        }
     }
 }
 
 /// The same as [`Sandbox::builder`].
 #[must_use]
-pub fn builder() -> SandboxBuilder {
-    SandboxBuilder::default()
+pub fn builder(clock: Arc<dyn Clock>) -> SandboxBuilder {
+    Sandbox::builder(clock)
 }
 
 /// Configures a sandbox, then serves it ([`spawn`](Self::spawn)) or hands out its router for
 /// embedding ([`router`](Self::router)).
-#[derive(Default)]
 pub struct SandboxBuilder {
     client_id: Option<String>,
     client_secret: Option<String>,
-    clock: Option<Arc<dyn Clock>>,
+    clock: Arc<dyn Clock>,
     start_date: Option<NaiveDate>,
     confirmation_code: Option<ConfirmationCode>,
     ehr: Option<InMemoryEhr>,
@@ -255,16 +288,6 @@ impl SandboxBuilder {
         self
     }
 
-    /// The clock "now" is read from (C35): timeslot windows, `completed` (C20) and the
-    /// birth-date check of C33. By default the clock of the adapter given to
-    /// [`ehr`](Self::ehr), else the system clock. Give a `leyr_in_memory::ManualClock` to
-    /// control time in tests; the seeded adapter uses the same clock.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
     /// The date the seed is built from (C32): slots start on it and the history is dated from
     /// it. By default the clock's date in `Europe/Stockholm`. Not used with [`ehr`](Self::ehr).
     #[must_use]
@@ -281,8 +304,9 @@ impl SandboxBuilder {
         self
     }
 
-    /// Serves this adapter instead of a freshly seeded one; its clock becomes the sandbox's
-    /// unless [`clock`](Self::clock) is given too. Keep a clone to reach its state and its own
+    /// Serves this adapter instead of a freshly seeded one. The sandbox still reads "now" from
+    /// the builder's clock, so build the adapter on the same clock (its
+    /// [`clock`](InMemoryEhr::clock) hands it out). Keep a clone to reach its state and its own
     /// port-level fault plan.
     #[must_use]
     pub fn ehr(mut self, ehr: InMemoryEhr) -> Self {
@@ -306,11 +330,7 @@ impl SandboxBuilder {
     }
 
     fn assemble(self) -> Result<(Router, InMemoryEhr, HttpFaults), DatasetError> {
-        let clock = match (self.clock, &self.ehr) {
-            (Some(clock), _) => clock,
-            (None, Some(ehr)) => ehr.clock(),
-            (None, None) => Arc::new(SystemClock),
-        };
+        let clock = self.clock;
         let ehr = match self.ehr {
             Some(ehr) => ehr,
             None => {
@@ -324,7 +344,7 @@ impl SandboxBuilder {
                 builder.build()?
             }
         };
-        let ports = Ports::from_adapter(Arc::new(ehr.clone()), clock);
+        let ports = Ports::from_adapter(ehr.clone(), clock);
         let credentials = routes::Credentials {
             client_id: self.client_id,
             client_secret: self.client_secret,
@@ -386,9 +406,9 @@ impl fmt::Debug for SandboxBuilder {
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| "<redacted>"),
             )
-            .field("clock", &self.clock.as_ref().map(|clock| clock.now()))
+            .field("clock", &self.clock.now())
             .field("start_date", &self.start_date)
-            .field("confirmation", &self.confirmation_code.is_some())
+            .field("confirmation_code", &self.confirmation_code.is_some())
             .field("ehr", &self.ehr)
             .field("faults", &self.faults)
             .field("http_faults", &self.http_faults)

@@ -21,9 +21,9 @@
 use axum::http::StatusCode;
 use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection};
 use leyr_domain::ports::{BookError, ChangeError, ReadError, WriteError};
-use leyr_http::wire::ErrorCode;
+use leyr_wire::{ErrorCode, Field, FieldPath};
 
-use crate::problem::{ApiError, FieldPath, invalid_id};
+use crate::problem::ApiError;
 
 /// Where each kind of id of a request came from, e.g. the patient from `["path","patient_id"]`.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +42,7 @@ impl Origins {
     }
 
     fn path_of(&self, entity: Entity) -> Option<FieldPath> {
-        let care_unit = (entity == Entity::CareUnit).then(|| FieldPath::path("care_unit_id"));
+        let care_unit = (entity == Entity::CareUnit).then(|| FieldPath::path(Field::CareUnitId));
         self.0
             .iter()
             .find(|(known, _)| *known == entity)
@@ -51,26 +51,15 @@ impl Origins {
     }
 }
 
-/// `INVALID_<KIND>_ID` for an entity (C14).
-pub(crate) fn not_found_code(entity: Entity) -> ErrorCode {
-    match entity {
-        Entity::CareUnit => invalid_id("CARE_UNIT"),
-        Entity::Resource => invalid_id("RESOURCE"),
-        Entity::HealthcareService => invalid_id("HEALTHCARE_SERVICE"),
-        Entity::Patient => invalid_id("PATIENT"),
-        Entity::Appointment => invalid_id("APPOINTMENT"),
-        Entity::Note => invalid_id("NOTE"),
-        Entity::Author => invalid_id("CREATED_BY"),
-        _ => ErrorCode::BadInput,
-    }
-}
-
 fn not_found(entity: Entity, origins: &Origins) -> ApiError {
-    ApiError::field(not_found_code(entity), origins.path_of(entity))
+    ApiError::field(
+        ErrorCode::not_found(entity),
+        origins.path_of(entity).as_ref(),
+    )
 }
 
 fn rejected(rejection: &Rejection) -> ApiError {
-    ApiError::field(ErrorCode::from(rejection.code().as_str().to_owned()), None)
+    ApiError::field(ErrorCode::from_rejection(rejection.code()), None)
 }
 
 fn slot_taken() -> ApiError {
@@ -190,20 +179,20 @@ mod tests {
 
     #[test]
     fn not_found_entities_become_invalid_kind_ids_with_their_origin() {
-        let origins = Origins::none().with(Entity::Patient, FieldPath::query("patient_id"));
+        let origins = Origins::none().with(Entity::Patient, FieldPath::query(Field::PatientId));
         let error = read(&ReadError::NotFound(Entity::Patient), &origins);
         assert_eq!(error.status(), StatusCode::BAD_REQUEST);
         assert_eq!(first_code(&error), "INVALID_PATIENT_ID");
         assert_eq!(
             error.entries()[0].path,
-            serde_json::json!(["query", "patient_id"])
+            FieldPath::query(Field::PatientId).to_value()
         );
         let author = write(&WriteError::NotFound(Entity::Author), &Origins::none());
         assert_eq!(first_code(&author), "INVALID_CREATED_BY_ID");
         let care_unit = read(&ReadError::NotFound(Entity::CareUnit), &Origins::none());
         assert_eq!(
             care_unit.entries()[0].path,
-            serde_json::json!(["path", "care_unit_id"])
+            FieldPath::path(Field::CareUnitId).to_value()
         );
     }
 

@@ -1,15 +1,15 @@
 //! Datetimes in requests (contract §6, C35): strict on input, compared as instants.
 
 use chrono::{DateTime, FixedOffset};
-use leyr_http::wire::ErrorCode;
+use leyr_wire::{ErrorCode, FieldPath};
 
-use crate::problem::{ApiError, FieldPath};
+use crate::problem::ApiError;
 
 /// Parses an RFC 3339 datetime with an offset (`+01:00`, `-05:00` or `Z`), fractional seconds
 /// allowed. A datetime without offset, or whose `+` arrived as a space (a raw `+` in a query
 /// string), or with a space instead of `T`, is `BAD_INPUT` at `path`.
-pub(crate) fn datetime(text: &str, path: FieldPath) -> Result<DateTime<FixedOffset>, ApiError> {
-    let bad_input = || ApiError::field(ErrorCode::BadInput, Some(path.clone()));
+pub(crate) fn datetime(text: &str, path: &FieldPath) -> Result<DateTime<FixedOffset>, ApiError> {
+    let bad_input = || ApiError::field(ErrorCode::BadInput, Some(path));
     if text.chars().any(char::is_whitespace) {
         return Err(bad_input());
     }
@@ -18,14 +18,16 @@ pub(crate) fn datetime(text: &str, path: FieldPath) -> Result<DateTime<FixedOffs
 
 #[cfg(test)]
 mod tests {
+    use leyr_wire::Field;
+
     use super::*;
 
     #[test]
     fn c35_datetimes_need_an_offset() {
-        let at = || FieldPath::query("start");
-        assert!(datetime("2024-03-25T08:00:00+01:00", at()).is_ok());
-        assert!(datetime("2024-03-25T07:00:00Z", at()).is_ok());
-        assert!(datetime("2024-03-25T07:00:00.5-01:00", at()).is_ok());
+        let at = FieldPath::query(Field::Start);
+        assert!(datetime("2024-03-25T08:00:00+01:00", &at).is_ok());
+        assert!(datetime("2024-03-25T07:00:00Z", &at).is_ok());
+        assert!(datetime("2024-03-25T07:00:00.5-01:00", &at).is_ok());
         for bad in [
             "2024-03-25T08:00:00",
             "2024-03-25T08:00:00 01:00",
@@ -34,7 +36,7 @@ mod tests {
             "",
             "tomorrow",
         ] {
-            assert!(datetime(bad, at()).is_err(), "{bad}");
+            assert!(datetime(bad, &at).is_err(), "{bad}");
         }
     }
 }

@@ -1,159 +1,217 @@
-//! Typed ids from the request (contract §2.2, C6, C7) and the sandbox's `external_id` rule (C33).
+//! Ids from the request, read through the EHR's profile (contract §2.2, C6, C7, C43).
+//!
+//! The grammar (`{type}:{value}`, the type before the first `:`) is `leyr-wire`'s; which types
+//! an EHR takes is its profile's; the check of a national number is the domain's (C33). This
+//! module only puts them together and says which error each failure gives.
 
 use chrono::NaiveDate;
+use leyr_domain::ehr::{EhrProfile, IdType, NationalNumber};
+use leyr_domain::error::Entity;
 use leyr_domain::ids::{AppointmentId, HealthcareServiceId, PatientEmrId, ResourceId};
+use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::PatientRef;
-use leyr_domain::personnummer::Personnummer;
-use leyr_http::wire::ErrorCode;
-use leyr_http::wire::typed_id::{self, PatientIdType};
+use leyr_wire::typed_id::{self, TypedId};
+use leyr_wire::{ErrorCode, FieldPath};
 
-use crate::problem::{ApiError, FieldPath, invalid_id};
+use crate::problem::ApiError;
 
-/// Checks C33: exactly 12 ASCII digits, no separator; century 18, 19 or 20; a real date (the
-/// day plus 60 allowed, but not month `00` or day `60`); serial other than `000`; the right
-/// Luhn digit; and a birth date not after `today` (the sandbox clock's Stockholm date).
-///
-/// Interim numbers (a letter in the serial), reservnummer (century `99`) and every 10-digit
-/// form fail here too.
-pub(crate) fn external_id(text: &str, today: NaiveDate) -> Option<Personnummer> {
-    if text.len() != 12 || !text.bytes().all(|byte| byte.is_ascii_digit()) {
-        return None;
+/// The national number a typed patient id of `kind` holds, if it holds one.
+fn national_number(kind: IdType) -> Option<NationalNumber> {
+    match kind {
+        IdType::SePersonalNumber => Some(NationalNumber::SwedishPersonnummer),
+        IdType::NoPersonalNumber => Some(NationalNumber::NorwegianFodselsnummer),
+        _ => None,
     }
-    let personnummer: Personnummer = text.parse().ok()?;
-    // Unknown-date coordination numbers (month 00, day 60) have no birth date and fail here.
-    personnummer.is_born_by(today).then_some(personnummer)
 }
 
-/// Reads a patient id (C6, C7): bare and `emr_id:` values are EHR ids (which in TakeCare are the
-/// personnummer), `se_personal_number:` values must pass C33. Errors point at `path`:
+/// Reads a patient id (C6, C7). Errors point at `path`:
 ///
 /// - `INVALID_PATIENT_ID_TYPE` for a type Leyr does not document;
-/// - `PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED` for `no_personal_number` and `nhs_number`;
-/// - `INVALID_PATIENT_ID` for an empty or malformed value.
+/// - `PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED` for a documented type the profile does not take;
+/// - `INVALID_PATIENT_ID` for an empty or malformed value, e.g. a `se_personal_number:` that
+///   breaks C33 on `today`.
 pub(crate) fn patient_id(
     text: &str,
+    profile: &EhrProfile,
     today: NaiveDate,
-    path: FieldPath,
+    path: &FieldPath,
 ) -> Result<PatientRef, ApiError> {
-    let typed = typed_id::split(text);
-    let invalid = || ApiError::field(invalid_id("PATIENT"), Some(path.clone()));
-    match typed_id::patient_id_type(typed.kind) {
-        Some(PatientIdType::EmrId) => PatientEmrId::new(typed.value)
+    let typed = TypedId::split(text);
+    let Some(kind) = typed
+        .id_type()
+        .filter(|kind| typed_id::names_patients(*kind))
+    else {
+        return Err(ApiError::field(ErrorCode::InvalidPatientIdType, Some(path)));
+    };
+    let not_supported = || ApiError::field(ErrorCode::PatientIdLookupTypeNotSupported, Some(path));
+    if !profile.accepts_patient_id(kind) {
+        return Err(not_supported());
+    }
+    let invalid = || ApiError::field(ErrorCode::not_found(Entity::Patient), Some(path));
+    if kind == IdType::EmrId {
+        return PatientEmrId::new(typed.value)
             .map(PatientRef::EmrId)
-            .map_err(|_| invalid()),
-        Some(PatientIdType::SePersonalNumber) => external_id(typed.value, today)
-            .map(PatientRef::Personnummer)
-            .ok_or_else(invalid),
-        Some(PatientIdType::NoPersonalNumber | PatientIdType::NhsNumber) => Err(ApiError::field(
-            ErrorCode::PatientIdLookupTypeNotSupported,
-            Some(path),
-        )),
-        Some(_) | None => Err(ApiError::field(ErrorCode::InvalidPatientIdType, Some(path))),
+            .map_err(|_| invalid());
+    }
+    // A patient is looked up by a national number the domain can check. A number that checks
+    // out but that the domain's `PatientRef` cannot name yet (only a personnummer) is one this
+    // sandbox cannot look up.
+    let Some(number) = national_number(kind) else {
+        return Err(not_supported());
+    };
+    match number.check(typed.value, today) {
+        Ok(NationalId::Personnummer(personnummer)) => Ok(PatientRef::Personnummer(personnummer)),
+        Ok(_) => Err(not_supported()),
+        Err(_) => Err(invalid()),
     }
 }
 
-/// Reads a resource id (C7): bare or `emr_id:`; any other type is `NOT_SUPPORTED` (TakeCare
-/// knows resources by EHR id only). An empty or malformed value is `invalid` (e.g.
-/// `INVALID_RESOURCE_ID`, or `INVALID_CREATED_BY_ID` for an author).
+/// Reads a resource id (C7): an EHR id (bare or `emr_id:`) where the profile takes one; any
+/// other type is `NOT_SUPPORTED`. An empty or malformed value is `invalid`, e.g.
+/// `INVALID_RESOURCE_ID`, or `INVALID_CREATED_BY_ID` for an author.
 pub(crate) fn resource_id(
     text: &str,
-    invalid: ErrorCode,
-    path: FieldPath,
+    profile: &EhrProfile,
+    invalid: Entity,
+    path: &FieldPath,
 ) -> Result<ResourceId, ApiError> {
-    let typed = typed_id::split(text);
-    match typed.kind {
-        None | Some("emr_id") => {
-            ResourceId::new(typed.value).map_err(|_| ApiError::field(invalid, Some(path)))
+    let typed = TypedId::split(text);
+    match typed.id_type() {
+        Some(IdType::EmrId) if profile.accepts_resource_id(IdType::EmrId) => {
+            ResourceId::new(typed.value)
+                .map_err(|_| ApiError::field(ErrorCode::not_found(invalid), Some(path)))
         }
-        Some(_) => Err(ApiError::field(ErrorCode::NotSupported, Some(path))),
+        _ => Err(ApiError::field(ErrorCode::NotSupported, Some(path))),
     }
 }
 
 /// Reads a healthcare service id; an empty or malformed one is `INVALID_HEALTHCARE_SERVICE_ID`.
 pub(crate) fn healthcare_service_id(
     text: &str,
-    path: FieldPath,
+    path: &FieldPath,
 ) -> Result<HealthcareServiceId, ApiError> {
     HealthcareServiceId::new(text)
-        .map_err(|_| ApiError::field(invalid_id("HEALTHCARE_SERVICE"), Some(path)))
+        .map_err(|_| ApiError::field(ErrorCode::not_found(Entity::HealthcareService), Some(path)))
 }
 
 /// Reads an appointment id; an empty or malformed one is `INVALID_APPOINTMENT_ID`.
-pub(crate) fn appointment_id(text: &str, path: FieldPath) -> Result<AppointmentId, ApiError> {
-    AppointmentId::new(text).map_err(|_| ApiError::field(invalid_id("APPOINTMENT"), Some(path)))
+pub(crate) fn appointment_id(text: &str, path: &FieldPath) -> Result<AppointmentId, ApiError> {
+    AppointmentId::new(text)
+        .map_err(|_| ApiError::field(ErrorCode::not_found(Entity::Appointment), Some(path)))
 }
 
 #[cfg(test)]
 mod tests {
+    use leyr_domain::ehr::TAKECARE;
+    use leyr_wire::Field;
+
     use super::*;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, 3, 25).unwrap()
     }
 
+    fn code(result: Result<impl Sized, ApiError>) -> Option<String> {
+        result.err().and_then(|error| {
+            error.entries()[0]
+                .error_code
+                .as_ref()
+                .map(ErrorCode::as_string)
+        })
+    }
+
     #[test]
-    fn c33_accepts_only_twelve_digit_valid_numbers_born_by_today() {
-        for valid in [
-            "197110021834",
-            "191212121212",
-            "197010632391", // samordningsnummer, day + 60
-            "198101012394",
-            "202403250018", // born today
-        ] {
-            assert!(external_id(valid, today()).is_some(), "{valid}");
+    fn c6_c7_patient_ids_are_read_as_the_profile_says() {
+        let at = FieldPath::path(Field::PatientId);
+        let read = |text: &str| patient_id(text, &TAKECARE, today(), &at);
+        assert!(matches!(read("197110021834"), Ok(PatientRef::EmrId(_))));
+        assert!(matches!(
+            read("emr_id:197110021834"),
+            Ok(PatientRef::EmrId(_))
+        ));
+        assert!(matches!(
+            read("se_personal_number:197110021834"),
+            Ok(PatientRef::Personnummer(_))
+        ));
+        // `hsa_id` names resources, so as a patient id its type is unknown too.
+        for unknown in ["hsa:1", "hsa_id:1", "passport:X"] {
+            assert_eq!(
+                code(read(unknown)).as_deref(),
+                Some("INVALID_PATIENT_ID_TYPE"),
+                "{unknown}"
+            );
         }
+        for other in ["nhs_number:1", "no_personal_number:01010012345"] {
+            assert_eq!(
+                code(read(other)).as_deref(),
+                Some("PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED"),
+                "{other}"
+            );
+        }
+        // C33, through the domain's check of a personnummer.
         for invalid in [
-            "7110021834",               // 10 digits
-            "711002-1834",              // 10 digits with separator
-            "19711002-1834",            // 12 digits with separator
-            "197110021835",             // Luhn
-            "201509160006",             // serial 000
-            "170001012380",             // century 17
-            "990212345455",             // reservnummer shape
-            "19880527T281",             // interim number
-            "197000602396",             // month 00 and day 60 (unknown date)
-            "197010602394",             // day 60 (unknown date)
-            "190002291238",             // 1900 is no leap year
-            "203001012388",             // born after today
-            " 197110021834",            // whitespace
-            "１９７１１００２１８３４", // non-ASCII digits
+            "se_personal_number:7110021834",
+            "se_personal_number:197110021835",
+            "se_personal_number:203001012388",
+            "se_personal_number:",
+            "emr_id:",
+            "",
         ] {
-            assert!(external_id(invalid, today()).is_none(), "{invalid}");
+            assert_eq!(
+                code(read(invalid)).as_deref(),
+                Some("INVALID_PATIENT_ID"),
+                "{invalid}"
+            );
         }
     }
 
     #[test]
-    fn c7_patient_id_types() {
-        let at = || FieldPath::path("patient_id");
-        assert!(matches!(
-            patient_id("197110021834", today(), at()),
-            Ok(PatientRef::EmrId(_))
-        ));
-        assert!(matches!(
-            patient_id("emr_id:197110021834", today(), at()),
-            Ok(PatientRef::EmrId(_))
-        ));
-        assert!(matches!(
-            patient_id("se_personal_number:197110021834", today(), at()),
-            Ok(PatientRef::Personnummer(_))
-        ));
-        let code = |text: &str| {
-            patient_id(text, today(), at()).err().and_then(|error| {
-                error.entries()[0]
-                    .error_code
-                    .as_ref()
-                    .map(ErrorCode::as_string)
-            })
-        };
-        assert_eq!(code("hsa_id:1").as_deref(), Some("INVALID_PATIENT_ID_TYPE"));
+    fn c7_a_profile_that_does_not_take_personnummer_refuses_the_type() {
+        let mut emr_ids_only = TAKECARE.clone();
+        emr_ids_only.patient_id_types = &[IdType::EmrId];
+        let at = FieldPath::query(Field::PatientId);
+        let read = |text: &str| patient_id(text, &emr_ids_only, today(), &at);
         assert_eq!(
-            code("nhs_number:1").as_deref(),
+            code(read("se_personal_number:197110021834")).as_deref(),
             Some("PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED")
         );
+        assert!(read("197110021834").is_ok());
+    }
+
+    #[test]
+    fn c7_a_norwegian_number_is_checked_though_it_cannot_be_looked_up_yet() {
+        let mut norwegian = TAKECARE.clone();
+        norwegian.patient_id_types = &[IdType::EmrId, IdType::NoPersonalNumber];
+        let at = FieldPath::path(Field::PatientId);
+        let read = |text: &str| patient_id(text, &norwegian, today(), &at);
         assert_eq!(
-            code("se_personal_number:7110021834").as_deref(),
+            code(read("no_personal_number:13097248023")).as_deref(),
             Some("INVALID_PATIENT_ID")
         );
-        assert_eq!(code("emr_id:").as_deref(), Some("INVALID_PATIENT_ID"));
+        assert_eq!(
+            code(read("no_personal_number:13097248022")).as_deref(),
+            Some("PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED")
+        );
+    }
+
+    #[test]
+    fn c7_resource_ids_are_emr_ids_only() {
+        let at = FieldPath::query(Field::ResourceId);
+        let read = |text: &str| resource_id(text, &TAKECARE, Entity::Resource, &at);
+        assert_eq!(
+            read("emr_id:10-991890000019").ok().map(|id| id.to_string()),
+            Some("10-991890000019".to_owned())
+        );
+        assert!(read("10-991890000019").is_ok());
+        for typed in ["hsa_id:SE1", "se_personal_number:197110021834", "x:1"] {
+            assert_eq!(
+                code(read(typed)).as_deref(),
+                Some("NOT_SUPPORTED"),
+                "{typed}"
+            );
+        }
+        assert_eq!(code(read("")).as_deref(), Some("INVALID_RESOURCE_ID"));
+        let author = resource_id("emr_id:", &TAKECARE, Entity::Author, &at);
+        assert_eq!(code(author).as_deref(), Some("INVALID_CREATED_BY_ID"));
     }
 }

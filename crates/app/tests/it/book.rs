@@ -10,8 +10,9 @@ use leyr_app::domain::appointment::{
 use leyr_app::domain::booking_rules::{BookingRules, RuleViolation};
 use leyr_app::domain::error::{BackendErrorKind, Entity, Rejection, RejectionCode};
 use leyr_app::domain::ports::{BookError, MockAppointmentBook, ReadError};
+use leyr_app::domain::retry::RetryPolicy;
 use leyr_app::domain::timeslot::Timeslot;
-use leyr_app::{BookAppointment, BookAppointmentError, RetryPolicy};
+use leyr_app::{BookAppointment, BookAppointmentError};
 use tokio::time::Instant;
 
 use crate::support::{
@@ -475,10 +476,7 @@ async fn a_configured_policy_limits_attempts_and_skips_waits() {
         vec![unavailable(), unavailable(), unavailable()],
     );
     expect_reconciliations(&mut appointments, 3, || Ok(Vec::new()));
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        ..RetryPolicy::without_backoff()
-    };
+    let policy = RetryPolicy::default().with_max_retries(2).with_backoff([]);
     let started = Instant::now();
 
     let error = use_case(appointments)

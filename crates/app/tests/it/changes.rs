@@ -9,7 +9,7 @@ use leyr_app::domain::appointment::{
 use leyr_app::domain::booking_rules::RuleViolation;
 use leyr_app::domain::error::{BackendErrorKind, Entity};
 use leyr_app::domain::ids::{AppointmentId, HealthcareServiceId, ResourceId};
-use leyr_app::domain::ports::{Cancellation, ChangeError, MockAppointmentBook};
+use leyr_app::domain::ports::{Cancellation, ChangeError, MockAppointmentBook, ReadError};
 use leyr_app::domain::timeslot::Timeslot;
 use leyr_app::{
     CancelAppointment, ChangeAppointmentError, ConfirmAppointment, ListAppointments,
@@ -35,23 +35,34 @@ fn command(appointment: &str, slot: Timeslot) -> RescheduleCommand {
     }
 }
 
+/// The EHR holds Tolvan's booked "4711" and cancelled "old": a lookup by id finds them, and the
+/// listing for the patient (in whatever window the use case asks) returns both.
 fn patients_appointments(appointments: &mut MockAppointmentBook) {
+    let stored = || {
+        vec![
+            appointment_for(&slot(), "4711", AppointmentStatus::Booked),
+            appointment_for(&target(), "old", AppointmentStatus::Cancelled),
+        ]
+    };
+    appointments
+        .expect_get_appointment()
+        .times(1)
+        .returning(move |_, wanted| {
+            stored()
+                .into_iter()
+                .find(|appointment| appointment.id() == wanted)
+                .ok_or(ReadError::NotFound(Entity::Appointment))
+        });
     appointments
         .expect_list_appointments()
         .withf(|_, query| {
-            *query
-                == AppointmentQuery {
-                    patient: Some(tolvan()),
-                    ..AppointmentQuery::default()
-                }
+            query.patient == Some(tolvan())
+                && query.resource_id.is_none()
+                && query.start.is_some()
+                && query.end.is_some()
         })
-        .times(1)
-        .returning(|_, _| {
-            Ok(vec![
-                appointment_for(&slot(), "4711", AppointmentStatus::Booked),
-                appointment_for(&target(), "old", AppointmentStatus::Cancelled),
-            ])
-        });
+        .times(0..=1)
+        .returning(move |_, _| Ok(stored()));
 }
 
 fn reschedule(appointments: MockAppointmentBook) -> RescheduleAppointment {
@@ -90,6 +101,31 @@ async fn an_appointment_the_patient_does_not_have_is_not_found() {
 
     let error = reschedule(appointments)
         .run(&care_unit(), &command("9999", target()))
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(error, ChangeAppointmentError::NotFound(Entity::Appointment)),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_appointment_of_another_patient_is_not_found() {
+    let mut appointments = MockAppointmentBook::new();
+    appointments
+        .expect_get_appointment()
+        .times(1)
+        .returning(|_, _| Ok(appointment_for(&slot(), "4711", AppointmentStatus::Booked)));
+    // Tolvan's own appointments in the window do not include it.
+    appointments
+        .expect_list_appointments()
+        .times(1)
+        .returning(|_, _| Ok(Vec::new()));
+    appointments.expect_reschedule().times(0);
+
+    let error = reschedule(appointments)
+        .run(&care_unit(), &command("4711", target()))
         .await
         .unwrap_err();
 

@@ -9,11 +9,12 @@ use leyr_app::domain::appointment::{
 };
 use leyr_app::domain::ids::{CareUnitId, HealthcareServiceId, ResourceId};
 use leyr_app::domain::patient::PatientRef;
-use leyr_app::domain::ports::{Cancellation, Clock};
+use leyr_app::domain::ports::{Cancellation, Clock, Ports};
+use leyr_app::domain::retry::RetryPolicy;
 use leyr_app::domain::timeslot::Timeslot;
 use leyr_app::{
-    BookAppointmentError, Booking, Ports, RegisterPatientInput, RescheduleCommand, RetryPolicy,
-    TimeslotFilter, WriteMedicalNoteInput,
+    BookAppointmentError, Booking, RegisterPatientInput, RescheduleCommand, TimeslotFilter,
+    WriteMedicalNoteInput,
 };
 use leyr_in_memory::seed::{CARE_UNIT, DR_EHN, NEW_DOCTOR_VISIT, RECOMMENDED_PATIENT};
 use leyr_in_memory::{Fault, InMemoryEhr, ManualClock, Operation};
@@ -34,7 +35,7 @@ struct World {
 fn world_with(ehr: impl FnOnce(Arc<dyn Clock>) -> InMemoryEhr) -> World {
     let clock = ManualClock::default();
     let ehr = ehr(Arc::new(clock.clone()));
-    let ports = Ports::from_adapter(Arc::new(ehr.clone()), Arc::new(clock.clone()));
+    let ports = Ports::from_adapter(ehr.clone(), clock.clone());
     World {
         leyr: Booking::new(ports),
         ehr,
@@ -303,7 +304,7 @@ async fn a_lost_answer_with_a_failing_listing_stays_unknown() {
     let leyr = world
         .leyr
         .clone()
-        .with_retry_policy(RetryPolicy::without_backoff());
+        .with_retry_policy(RetryPolicy::default().with_backoff([]));
     let request = BookingRequest {
         patient: patient.clone(),
         slot: slot.clone(),

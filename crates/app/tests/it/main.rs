@@ -9,3 +9,4 @@ mod reads;
 mod register;
 mod retry_policy;
 mod support;
+mod trust;

@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use leyr_app::RetryPolicy;
 use leyr_app::domain::error::{
     BackendError, BackendErrorKind as Kind, Entity, Rejection, RejectionCode,
 };
 use leyr_app::domain::ports::BookError;
+use leyr_app::domain::retry::RetryPolicy;
 use leyr_app::retry::{Decision, decide, needs_reconciliation};
 
 fn backend(kind: Kind) -> BookError {
@@ -114,23 +114,20 @@ fn only_failures_that_may_have_booked_are_reconciled() {
 #[test]
 fn the_default_policy_is_leyrs_and_can_be_changed() {
     let policy = RetryPolicy::default();
-    assert_eq!(policy.max_attempts, 6);
-    assert_eq!(policy.max_retry_after, Duration::from_secs(60));
+    assert_eq!(policy.max_attempts(), 6);
+    assert_eq!(policy.max_retry_after(), Duration::from_secs(60));
     let waits: Vec<u64> = (1..=7)
         .map(|attempt| policy.backoff_after(attempt).as_secs())
         .collect();
     assert_eq!(waits, [1, 5, 15, 30, 60, 60, 60]);
 
-    let immediate = RetryPolicy::without_backoff();
+    let immediate = RetryPolicy::default().with_backoff([]);
     assert_eq!(immediate.backoff_after(1), Duration::ZERO);
     assert_eq!(
         decide(&unknown(), 1, &immediate),
         Decision::RetryAfter(Duration::ZERO)
     );
 
-    let once = RetryPolicy {
-        max_attempts: 1,
-        ..RetryPolicy::default()
-    };
+    let once = RetryPolicy::never();
     assert_eq!(decide(&unknown(), 1, &once), Decision::GiveUp);
 }

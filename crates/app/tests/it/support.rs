@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, Utc};
+use leyr_app::Booking;
 use leyr_app::domain::appointment::{Appointment, AppointmentParts, AppointmentStatus};
 use leyr_app::domain::error::{BackendError, BackendErrorKind};
 use leyr_app::domain::ids::{
@@ -18,7 +19,7 @@ use leyr_app::domain::ports::{
     MockPatientDirectory, MockPatientDocuments,
 };
 use leyr_app::domain::timeslot::Timeslot;
-use leyr_app::{Booking, Ports};
+use leyr_domain::ports::Ports;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};

@@ -11,6 +11,8 @@ use crate::{SECRET, leyr, text};
 const ALFA: &str = "197110021834";
 /// A valid personnummer the sandbox does not know.
 const UNKNOWN: &str = "198112189876";
+/// Another patient of the seed.
+const SECOND_PATIENT: &str = "195003042222";
 const DR_EHN: &str = "10-991890000019";
 const NURSE_LIND: &str = "10-991890000027";
 
@@ -263,11 +265,11 @@ fn appointments_are_booked_listed_rescheduled_and_cancelled() {
     let first = a_free_slot(&sandbox, DR_EHN, 0);
     let start = first["start"].as_str().unwrap().to_owned();
     let service = first["healthcare_service_id"].as_str().unwrap().to_owned();
-    let book = |start: &str, json: bool| {
+    let book = |patient: &str, start: &str, json: bool| {
         let mut args = vec![
             "book",
             "--patient",
-            ALFA,
+            patient,
             "--resource",
             DR_EHN,
             "--service",
@@ -283,7 +285,7 @@ fn appointments_are_booked_listed_rescheduled_and_cancelled() {
         sandbox.leyr(&args)
     };
 
-    let output = book(&start, true);
+    let output = book(ALFA, &start, true);
     assert!(output.status.success(), "{:?}", text(&output));
     let booked = json_lines(&text(&output).0);
     assert_eq!(booked.len(), 1);
@@ -291,13 +293,29 @@ fn appointments_are_booked_listed_rescheduled_and_cancelled() {
     assert_eq!(booked["status"], "booked");
     assert_eq!(booked["start"], start.as_str());
     assert_eq!(booked["recovered"], false);
+    assert_eq!(booked["already_held"], false);
     assert_eq!(booked["has_comment"], true);
     let id = booked["id"].as_str().unwrap().to_owned();
 
-    // The slot is taken now: refused in one line, without the comment or the patient.
-    let taken = book(&start, false);
+    // The slot is the patient's now: booking it again is no error, and books nothing new.
+    let again = book(ALFA, &start, false);
+    assert!(again.status.success(), "{:?}", text(&again));
+    let (stdout, _) = text(&again);
+    assert!(
+        stdout.starts_with(&format!("Already booked {id} ")),
+        "{stdout}"
+    );
+    let again = json_lines(&text(&book(ALFA, &start, true)).0);
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0]["id"], id.as_str());
+    assert_eq!(again[0]["already_held"], true);
+    assert_eq!(again[0]["recovered"], false);
+
+    // For anyone else the slot is taken: refused in one line, without the comment or the
+    // patient.
+    let taken = book(SECOND_PATIENT, &start, false);
     assert_eq!(taken.status.code(), Some(1));
-    assert_one_clean_error_line(&taken, ALFA);
+    assert_one_clean_error_line(&taken, SECOND_PATIENT);
     assert!(!text(&taken).1.contains("penicillin"));
 
     let listed = sandbox.json(&["appointments", "--patient", ALFA, "--from", &start]);
@@ -519,7 +537,16 @@ fn every_help_text_works_and_names_the_time_format_and_real_defaults() {
     assert!(output.status.success());
     let deadline = format!("[default: {}]", leyr_http::DEFAULT_DEADLINE.as_secs());
     assert!(help.contains(&deadline), "{help}");
-    assert!(help.contains("Exit codes: 0 success"), "{help}");
+    for line in [
+        "  0  success          done, including a booking the patient already held",
+        "  1  refused          ",
+        "  2  usage            ",
+        "  3  unavailable      ",
+        "  4  outcome_unknown  a write may have happened: look before retrying",
+        "{\"ok\":false,\"error\":{\"kind\":\"refused\",\"code\":\"slot_taken\",",
+    ] {
+        assert!(help.contains(line), "{line:?} is missing from:\n{help}");
+    }
     for command in [
         vec!["demo"],
         vec!["care-units"],
@@ -536,6 +563,7 @@ fn every_help_text_works_and_names_the_time_format_and_real_defaults() {
         vec!["notes", "add"],
         vec!["ssn", "check"],
         vec!["sandbox"],
+        vec!["completions"],
     ] {
         let mut args = command.clone();
         args.push("--help");
@@ -544,6 +572,9 @@ fn every_help_text_works_and_names_the_time_format_and_real_defaults() {
         let (help, _) = text(&output);
         if ["slots", "book", "appointments", "reschedule"].contains(&command[0]) {
             assert!(help.contains("TIME is RFC 3339"), "{command:?}:\n{help}");
+        }
+        if help.contains("--patient <PATIENT>") {
+            assert!(help.contains("`-` reads it from"), "{command:?}:\n{help}");
         }
     }
 }

@@ -2,17 +2,42 @@
 //! secret in anything it prints.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Command, Output};
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
 mod commands;
+mod exit_codes;
+mod sandbox_binary;
 
 const SECRET: &str = "cli-test-secret-5e1f0c";
 /// Every personnummer the demo touches.
 const PERSONNUMMER: [&str; 3] = ["197110021834", "198101012394", "198101012395"];
 
 pub(crate) fn leyr(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    command(args, envs).output().expect("the leyr binary runs")
+}
+
+/// `leyr <args>` with `stdin` written to its standard input, which is then closed.
+pub(crate) fn leyr_with_stdin(args: &[&str], envs: &[(&str, &str)], stdin: &str) -> Output {
+    let mut command = command(args, envs);
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the leyr binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+        .expect("leyr takes its stdin");
+    child.wait_with_output().expect("the leyr binary runs")
+}
+
+/// `leyr <args>` with none of the variables that configure it, except those in `envs`.
+fn command(args: &[&str], envs: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_leyr"));
     command.args(args);
     for variable in [
@@ -21,11 +46,12 @@ pub(crate) fn leyr(args: &[&str], envs: &[(&str, &str)]) -> Output {
         "LEYR_CLIENT_SECRET",
         "LEYR_CARE_UNIT",
         "LEYR_LOG",
+        "NO_COLOR",
     ] {
         command.env_remove(variable);
     }
     command.envs(envs.iter().copied());
-    command.output().expect("the leyr binary runs")
+    command
 }
 
 pub(crate) fn text(output: &Output) -> (String, String) {
@@ -38,7 +64,7 @@ pub(crate) fn text(output: &Output) -> (String, String) {
 /// No run of 6 or more digits of any personnummer the demo used (the masked form keeps the
 /// 4-digit birth year only), and no secret.
 #[track_caller]
-fn assert_no_patient_data(all: &str) {
+pub(crate) fn assert_no_patient_data(all: &str) {
     for number in PERSONNUMMER {
         for start in 0..=number.len() - 6 {
             let run = &number[start..start + 6];

@@ -6,6 +6,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // fixtures of known-valid constants
 
+pub mod fodselsnummer;
 pub mod personnummer;
 
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone};

@@ -108,3 +108,31 @@ fn a_cancelled_appointment_no_longer_matches_its_slot() {
         .unwrap();
     assert!(!cancelled.matches_slot(&testing::slot_at(0)));
 }
+
+#[test]
+fn c20_a_booked_appointment_is_reported_completed_once_it_has_ended() {
+    let booked = testing::booked_appointment();
+    let end = booked.end().with_timezone(&chrono::Utc);
+    let before = booked
+        .clone()
+        .reported_at(end - chrono::TimeDelta::seconds(1));
+    assert_eq!(before.status(), &AppointmentStatus::Booked);
+    assert_eq!(
+        booked.clone().reported_at(end).status(),
+        &AppointmentStatus::Booked
+    );
+    let after = booked
+        .clone()
+        .reported_at(end + chrono::TimeDelta::seconds(1));
+    assert_eq!(after.status(), &AppointmentStatus::Completed);
+    assert_eq!(after.id(), booked.id());
+    let cancelled = booked
+        .apply(&LifecycleCommand::Cancel { comment: None })
+        .unwrap();
+    assert_eq!(
+        cancelled
+            .reported_at(end + chrono::TimeDelta::days(1))
+            .status(),
+        &AppointmentStatus::Cancelled
+    );
+}

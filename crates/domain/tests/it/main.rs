@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod booking_rules;
+mod fodselsnummer;
 mod lifecycle;
 mod personnummer;
 mod redaction;

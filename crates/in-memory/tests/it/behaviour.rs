@@ -538,7 +538,7 @@ async fn a_registered_patient_never_gets_a_leyr_id_another_patient_holds() {
         .unwrap();
     // ...is already a seeded patient's in a world built from an earlier run's data.
     let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
-    let mut dataset = seed::takecare(start, 7);
+    let mut dataset = seed::TAKECARE.dataset(start, 7);
     dataset.care_units[0].patients[0].leyr_id = Some(taken.clone());
     let ehr = InMemoryEhr::builder().dataset(dataset).build().unwrap();
     let created = ehr
@@ -549,7 +549,7 @@ async fn a_registered_patient_never_gets_a_leyr_id_another_patient_holds() {
     assert!(created.leyr_id.is_some());
     assert_ne!(created.leyr_id, Some(taken), "two patients share a Leyr id");
 
-    let mut twice = seed::takecare(start, 7);
+    let mut twice = seed::TAKECARE.dataset(start, 7);
     let shared = twice.care_units[0].patients[0].leyr_id.clone();
     twice.care_units[0].patients[1].leyr_id = shared;
     assert_eq!(

@@ -2,28 +2,24 @@
 
 use std::sync::Arc;
 
-use leyr_contract::{LoseAnswers, Subject, Write};
+use leyr_contract::{LoseAnswers, Write};
 use leyr_domain::appointment::ConfirmationCode;
-use leyr_domain::ports::Clock;
+use leyr_domain::ports::Ports;
 use leyr_in_memory::{Fault, InMemoryEhr, ManualClock, Operation};
 
 use crate::utc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_in_memory_adapter_keeps_the_contract() {
-    let clock = ManualClock::default();
-    let now = clock.now();
-    let ehr = InMemoryEhr::seeded(Arc::new(clock));
-    leyr_contract::run_all(&Subject::from_adapter(Arc::new(ehr), now)).await;
+    let clock = Arc::new(ManualClock::default());
+    let ehr = InMemoryEhr::seeded(clock.clone());
+    leyr_contract::run_all(&Ports::from_adapter(ehr, clock)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_contract_holds_twice_on_one_world() {
     let clock = ManualClock::default();
-    let subject = Subject::from_adapter(
-        Arc::new(InMemoryEhr::seeded(Arc::new(clock.clone()))),
-        clock.now(),
-    );
+    let subject = Ports::from_adapter(InMemoryEhr::seeded(Arc::new(clock.clone())), clock);
     leyr_contract::run_all(&subject).await;
     leyr_contract::run_all(&subject).await;
 }
@@ -31,23 +27,21 @@ async fn the_contract_holds_twice_on_one_world() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_contract_holds_on_a_summer_friday_evening() {
     // 18:30 Stockholm summer time (+02:00): no slot left today, a weekend ahead.
-    let clock = ManualClock::new(utc("2025-06-13T16:30:00Z"));
-    let now = clock.now();
-    let ehr = InMemoryEhr::seeded(Arc::new(clock));
-    leyr_contract::run_all(&Subject::from_adapter(Arc::new(ehr), now)).await;
+    let clock = Arc::new(ManualClock::new(utc("2025-06-13T16:30:00Z")));
+    let ehr = InMemoryEhr::seeded(clock.clone());
+    leyr_contract::run_all(&Ports::from_adapter(ehr, clock)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_confirmation_flow_holds_with_a_confirmation_code() {
-    let clock = ManualClock::default();
-    let now = clock.now();
+    let clock = Arc::new(ManualClock::default());
     let code = ConfirmationCode::new("123456").unwrap();
     let ehr = InMemoryEhr::builder()
-        .clock(Arc::new(clock))
+        .clock(clock.clone())
         .confirmation_code(code.clone())
         .build()
         .unwrap();
-    leyr_contract::confirmation_flow(&Subject::from_adapter(Arc::new(ehr), now), &code).await;
+    leyr_contract::confirmation_flow(&Ports::from_adapter(ehr, clock), &code).await;
 }
 
 /// Loses answers with the fake's fault plan: a scripted `Fault::OutcomeUnknown` does the write
@@ -72,10 +66,9 @@ impl LoseAnswers for ScriptedLoss {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_answers_are_outcome_unknown_and_the_writes_happen() {
-    let clock = ManualClock::default();
-    let now = clock.now();
-    let ehr = InMemoryEhr::seeded(Arc::new(clock));
-    let subject = Subject::from_adapter(Arc::new(ehr.clone()), now);
+    let clock = Arc::new(ManualClock::default());
+    let ehr = InMemoryEhr::seeded(clock.clone());
+    let subject = Ports::from_adapter(ehr.clone(), clock);
     let faults = ScriptedLoss(ehr);
     leyr_contract::lost_answers_are_outcome_unknown_and_the_writes_happen(&subject, &faults).await;
     // The check leaves the world as a second run can use, and no fault behind.

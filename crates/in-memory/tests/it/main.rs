@@ -8,6 +8,7 @@ mod contract;
 mod faults;
 mod lifecycle_model;
 mod privacy;
+mod profiles;
 mod scale;
 mod seed_data;
 

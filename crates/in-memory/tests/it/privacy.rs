@@ -33,7 +33,7 @@ async fn debug_output_holds_no_personnummer_or_name() {
     assert_no_patient_data(&format!("{alfa:?}"));
     assert_no_patient_data(&format!(
         "{:?}",
-        seed::takecare(chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(), 60)
+        seed::TAKECARE.dataset(chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(), 60)
     ));
     let faults: &Faults = ehr.faults();
     assert_no_patient_data(&format!("{faults:?}"));
@@ -45,7 +45,7 @@ fn datasets_builders_and_dataset_errors_hold_no_patient_data() {
     use leyr_in_memory::InMemoryEhr;
 
     let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
-    let mut dataset = seed::takecare(start, 7);
+    let mut dataset = seed::TAKECARE.dataset(start, 7);
     let unit = &mut dataset.care_units[0];
     unit.patients[1]
         .phones

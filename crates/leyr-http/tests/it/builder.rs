@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use leyr_http::{BuildError, LeyrClient, RetryPolicy};
+use leyr_domain::retry::RetryPolicy;
+use leyr_http::{BuildError, LeyrClient};
 use secrecy::SecretString;
 
 use crate::support::{CLIENT_ID, CLIENT_SECRET};
@@ -17,7 +18,6 @@ fn the_defaults_are_leyrs_host_and_takecare_c1() {
 
     assert_eq!(client.base_url(), "https://api.leyr.io/");
     assert_eq!(client.emr(), "takecare");
-    assert_eq!(client.default_care_unit(), None);
 }
 
 #[test]
@@ -99,9 +99,7 @@ fn a_caller_supplied_http_client_is_accepted() {
 
 #[test]
 fn debug_of_the_client_and_builder_never_shows_the_secret() {
-    let builder = with_credentials()
-        .retry_policy(RetryPolicy::never())
-        .care_unit("10".parse().unwrap());
+    let builder = with_credentials().retry_policy(RetryPolicy::never());
     let builder_debug = format!("{builder:?}");
     let client = builder.build().unwrap();
     let client_debug = format!("{client:?}");
@@ -127,4 +125,61 @@ fn build_errors_never_echo_a_credential() {
         .unwrap_err();
     assert!(!error.to_string().contains(CLIENT_SECRET));
     assert!(!format!("{error:?}").contains(CLIENT_SECRET));
+}
+
+fn environment(
+    pairs: &'static [(&'static str, &'static str)],
+) -> impl Fn(&'static str) -> Option<std::ffi::OsString> {
+    move |name| {
+        pairs
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| std::ffi::OsString::from(*value))
+    }
+}
+
+#[test]
+fn from_env_reads_the_variables_the_command_line_reads() {
+    let client = LeyrClient::from_lookup(environment(&[
+        ("LEYR_CLIENT_ID", "my-app"),
+        ("LEYR_CLIENT_SECRET", "s3cret"),
+        ("LEYR_BASE_URL", "http://127.0.0.1:8080"),
+        ("LEYR_EMR", "cliniko"),
+        ("LEYR_TIMEOUT", "45"),
+    ]))
+    .unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:8080/");
+    assert_eq!(client.emr(), "cliniko");
+    assert!(!format!("{client:?}").contains("s3cret"));
+
+    let defaults = LeyrClient::from_lookup(environment(&[
+        ("LEYR_CLIENT_ID", "my-app"),
+        ("LEYR_CLIENT_SECRET", "s3cret"),
+        ("LEYR_BASE_URL", ""),
+    ]))
+    .unwrap();
+    assert_eq!(defaults.base_url(), "https://api.leyr.io/");
+    assert_eq!(defaults.emr(), "takecare");
+}
+
+#[test]
+fn from_env_names_what_is_missing_or_unusable_never_the_value() {
+    let missing_secret = LeyrClient::from_lookup(environment(&[("LEYR_CLIENT_ID", "my-app")]));
+    assert!(matches!(
+        missing_secret,
+        Err(BuildError::MissingClientSecret)
+    ));
+    let missing_id = LeyrClient::from_lookup(environment(&[("LEYR_CLIENT_SECRET", "s3cret")]));
+    assert!(matches!(missing_id, Err(BuildError::MissingClientId)));
+    let bad_deadline = LeyrClient::from_lookup(environment(&[
+        ("LEYR_CLIENT_ID", "my-app"),
+        ("LEYR_CLIENT_SECRET", "s3cret"),
+        ("LEYR_TIMEOUT", "soon"),
+    ]))
+    .unwrap_err();
+    assert!(matches!(
+        bad_deadline,
+        BuildError::InvalidEnvironment("LEYR_TIMEOUT")
+    ));
+    assert!(!bad_deadline.to_string().contains("soon"));
 }

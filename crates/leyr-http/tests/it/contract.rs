@@ -6,16 +6,17 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use leyr_contract::{
-    LoseAnswers, Subject, Write, confirmation_flow,
-    lost_answers_are_outcome_unknown_and_the_writes_happen, run_all,
+    LoseAnswers, Write, confirmation_flow, lost_answers_are_outcome_unknown_and_the_writes_happen,
+    run_all,
 };
 use leyr_domain::appointment::{AppointmentQuery, BookingRequest, ConfirmationCode};
 use leyr_domain::error::BackendErrorKind;
 use leyr_domain::ports::{
-    AppointmentBook, Availability, BookError, CareUnitCatalog, Clock, ReadError,
+    AppointmentBook, Availability, BookError, CareUnitCatalog, Clock, Ports, ReadError,
 };
+use leyr_domain::retry::RetryPolicy;
 use leyr_domain::timeslot::{TimeWindow, TimeslotQuery};
-use leyr_http::{LeyrClient, RetryPolicy};
+use leyr_http::LeyrClient;
 use leyr_in_memory::ManualClock;
 use leyr_sandbox::{HttpFault, RunningSandbox, Sandbox};
 use secrecy::SecretString;
@@ -33,10 +34,9 @@ fn clock() -> ManualClock {
 }
 
 async fn sandbox(clock: &ManualClock) -> RunningSandbox {
-    Sandbox::builder()
+    Sandbox::builder(Arc::new(clock.clone()))
         .client_id(CLIENT_ID)
         .client_secret(CLIENT_SECRET)
-        .clock(Arc::new(clock.clone()))
         .spawn("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap()
@@ -55,7 +55,7 @@ fn client_for(sandbox: &RunningSandbox) -> LeyrClient {
 async fn leyr_http_over_the_sandbox_keeps_the_contract() {
     let clock = clock();
     let sandbox = sandbox(&clock).await;
-    let subject = Subject::from_adapter(Arc::new(client_for(&sandbox)), clock.now());
+    let subject = Ports::from_adapter(client_for(&sandbox), clock.clone());
 
     run_all(&subject).await;
     // The suite leaves the world as a second run can use.
@@ -79,7 +79,7 @@ impl LoseAnswers for DroppedConnection<'_> {
 async fn leyr_http_reports_lost_answers_as_outcome_unknown_and_the_writes_happen_c37_c38() {
     let clock = clock();
     let sandbox = sandbox(&clock).await;
-    let subject = Subject::from_adapter(Arc::new(client_for(&sandbox)), clock.now());
+    let subject = Ports::from_adapter(client_for(&sandbox), clock.clone());
 
     lost_answers_are_outcome_unknown_and_the_writes_happen(&subject, &DroppedConnection(&sandbox))
         .await;
@@ -96,15 +96,14 @@ async fn leyr_http_reports_lost_answers_as_outcome_unknown_and_the_writes_happen
 async fn leyr_http_over_the_sandbox_confirms_bookings_with_a_code_c25() {
     let clock = clock();
     let code = ConfirmationCode::new("123456").unwrap();
-    let sandbox = Sandbox::builder()
+    let sandbox = Sandbox::builder(Arc::new(clock.clone()))
         .client_id(CLIENT_ID)
         .client_secret(CLIENT_SECRET)
-        .clock(Arc::new(clock.clone()))
         .confirmation_code(code.clone())
         .spawn("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let subject = Subject::from_adapter(Arc::new(client_for(&sandbox)), clock.now());
+    let subject = Ports::from_adapter(client_for(&sandbox), clock.clone());
 
     confirmation_flow(&subject, &code).await;
 

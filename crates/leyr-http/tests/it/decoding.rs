@@ -404,7 +404,7 @@ async fn a_huge_streamed_answer_is_cut_off_at_the_limit_without_reading_it_all()
     let client = leyr_http::LeyrClient::builder()
         .base_url(format!("http://{address}"))
         .credentials(CLIENT_ID, secrecy::SecretString::from(CLIENT_SECRET))
-        .retry_policy(leyr_http::RetryPolicy::never())
+        .retry_policy(leyr_domain::retry::RetryPolicy::never())
         .build()
         .unwrap();
 

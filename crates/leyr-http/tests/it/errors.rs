@@ -13,8 +13,9 @@ use leyr_domain::ports::{
     AppointmentBook, BookError, CareUnitCatalog, ChangeError, MedicalNotes, PatientDirectory,
     PatientDocuments, ReadError, WriteError,
 };
-use leyr_http::wire::{ErrorCode, ProblemCode};
-use leyr_http::{LeyrError, LeyrErrorKind, RetryPolicy};
+use leyr_domain::retry::RetryPolicy;
+use leyr_http::{LeyrError, LeyrErrorKind};
+use leyr_wire::{ErrorCode, ProblemCode};
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::support::*;

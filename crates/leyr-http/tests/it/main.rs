@@ -6,6 +6,7 @@ mod builder;
 mod contract;
 mod decoding;
 mod errors;
+mod metrics;
 mod redaction;
 mod requests;
 mod retries;

@@ -288,27 +288,6 @@ async fn a_cancel_sends_only_status_and_comment_c12_c23() {
 }
 
 #[tokio::test]
-async fn the_default_care_unit_is_never_used_by_the_ports() {
-    let server = MockServer::start().await;
-    leyr("GET", format!("{CU}/resources"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = builder(&server)
-        .care_unit("99".parse().unwrap())
-        .build()
-        .unwrap();
-
-    client.list_resources(&care_unit()).await.unwrap();
-
-    assert_eq!(
-        client.default_care_unit().map(|unit| unit.as_str()),
-        Some("99")
-    );
-}
-
-#[tokio::test]
 async fn a_base_url_path_prefix_is_kept_and_the_emr_is_configurable_c1() {
     let server = MockServer::start().await;
     leyr("GET", "/proxy/leyr/api/emrs/webdoc/care-units")
@@ -350,4 +329,88 @@ async fn credentials_never_follow_a_redirect_to_another_origin() {
     };
     assert_eq!(error.kind(), BackendErrorKind::Protocol);
     assert_eq!(error.status(), Some(307));
+}
+
+const BOOKED: &str = "5f3a9c1e-7b2d-4d8e-8f6a-0c9b1e2d3f4a";
+
+#[tokio::test]
+async fn an_appointment_is_looked_up_by_its_own_route_c40() {
+    let server = MockServer::start().await;
+    let one = json!({"id": BOOKED, "status": "booked", "start": "2024-03-25T14:00:00+01:00",
+        "end": "2024-03-25T14:30:00+01:00", "comment": null, "care_unit_id": "10"});
+    leyr("GET", format!("{CU}/appointments/{BOOKED}"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(one))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let id = AppointmentId::new(BOOKED).unwrap();
+
+    for _ in 0..2 {
+        let found = client.get_appointment(&care_unit(), &id).await.unwrap();
+        assert_eq!(found.id(), &id);
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_appointment_id_is_not_found_without_a_fallback_c40() {
+    let server = MockServer::start().await;
+    leyr("GET", format!("{CU}/appointments/{BOOKED}"))
+        .respond_with(problem(400, "INVALID_APPOINTMENT_ID"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    leyr("GET", format!("{CU}/appointments"))
+        .respond_with(json(200, "appointments.json"))
+        .expect(0)
+        .mount(&server)
+        .await;
+
+    let error = client(&server)
+        .get_appointment(&care_unit(), &AppointmentId::new(BOOKED).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReadError::NotFound(leyr_domain::error::Entity::Appointment)
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_route_falls_back_to_listing_once_and_is_remembered_c40() {
+    let server = MockServer::start().await;
+    let missing = json!({"code": "NOT_FOUND", "type": "about:blank", "title": "Not found",
+        "status": 404, "detail": "No route matches this path.", "instance": "x"});
+    leyr("GET", format!("{CU}/appointments/{BOOKED}"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(missing))
+        .expect(1)
+        .mount(&server)
+        .await;
+    leyr("GET", format!("{CU}/appointments"))
+        .respond_with(json(200, "appointments.json"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let id = AppointmentId::new(BOOKED).unwrap();
+
+    for _ in 0..2 {
+        let found = client.get_appointment(&care_unit(), &id).await.unwrap();
+        assert_eq!(found.id(), &id);
+    }
+    let other = AppointmentId::new("e1f2a3b4-c5d6-4e7f-8091-a2b3c4d5e6f7").unwrap();
+    let error = client
+        .get_appointment(&care_unit(), &other)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReadError::NotFound(leyr_domain::error::Entity::Appointment)
+        ),
+        "{error:?}"
+    );
 }

@@ -12,7 +12,8 @@ use leyr_domain::ports::{
     AppointmentBook, BookError, Cancellation, CareUnitCatalog, ChangeError, MedicalNotes,
     PatientDirectory, PatientDocuments, ReadError, WriteError,
 };
-use leyr_http::{LeyrClient, RetryPolicy};
+use leyr_domain::retry::RetryPolicy;
+use leyr_http::LeyrClient;
 use secrecy::SecretString;
 use wiremock::{MockServer, ResponseTemplate};
 

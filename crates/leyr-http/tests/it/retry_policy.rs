@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use leyr_http::RetryPolicy;
+use leyr_domain::retry::RetryPolicy;
 use leyr_http::retry::{CallKind, Decision, Failure, decide};
-use leyr_http::wire::ProblemCode;
+use leyr_wire::ProblemCode;
 
 use CallKind::{Booking, Read, Upsert, Write};
 use Decision::{OutcomeUnknown, RetryAfter, ReturnError};

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use leyr_domain::ids::CareUnitId;
 use leyr_domain::personnummer::Personnummer;
+use leyr_domain::retry::RetryPolicy;
 use leyr_domain::timeslot::Timeslot;
-use leyr_http::wire::TimeslotDto;
-use leyr_http::{LeyrClient, LeyrClientBuilder, RetryPolicy, mapping};
+use leyr_http::{LeyrClient, LeyrClientBuilder};
+use leyr_wire::dto::TimeslotDto;
+use leyr_wire::mapping;
 use secrecy::SecretString;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
@@ -109,4 +111,20 @@ pub(crate) fn everything_printed(error: &(dyn Error + 'static)) -> String {
         source = cause.source();
     }
     printed
+}
+
+/// Mounts `GET {CU}/patients/se_personal_number:<ALFA>`: answered 503 once, then with the
+/// patient, each exactly once.
+pub(crate) async fn alfa_after_one_503(server: &MockServer) {
+    leyr("GET", format!("{CU}/patients/se_personal_number:{ALFA}"))
+        .respond_with(json(503, "service_unavailable.json"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(server)
+        .await;
+    leyr("GET", format!("{CU}/patients/se_personal_number:{ALFA}"))
+        .respond_with(json(200, "patient.json"))
+        .expect(1)
+        .mount(server)
+        .await;
 }

@@ -1,5 +1,5 @@
-//! Appointments: list (§3.9, C18), create (§3.10, C19), reschedule (§3.11, C22), cancel
-//! (§3.12, C23), bulk cancel (§3.13, C24) and confirm (§3.14, C25).
+//! Appointments: list (§3.9, C18), get one (§3.17a, C40), create (§3.10, C19), reschedule
+//! (§3.11, C22), cancel (§3.12, C23), bulk cancel (§3.13, C24) and confirm (§3.14, C25).
 
 use std::collections::HashSet;
 
@@ -9,22 +9,42 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset};
 use leyr_domain::appointment::{
-    AppointmentBatch, AppointmentQuery, AppointmentStatus, BookingRequest, Comment,
-    ConfirmationCode, RescheduleRequest,
+    Appointment, AppointmentBatch, AppointmentQuery, AppointmentStatus, BookingRequest, Comment,
+    ConfirmationCode, MAX_BATCH, RescheduleRequest,
 };
 use leyr_domain::booking_rules::MAX_COMMENT_CHARS;
+use leyr_domain::ehr::{EhrProfile, Operation};
 use leyr_domain::error::Entity;
-use leyr_domain::ids::{AppointmentId, CareUnitId};
-use leyr_domain::ports::Cancellation;
+use leyr_domain::ids::AppointmentId;
+use leyr_domain::ports::{Cancellation, ReadError};
+use leyr_domain::text::TextKind;
+use leyr_domain::time::to_utc;
 use leyr_domain::timeslot::Timeslot;
-use leyr_http::wire::ErrorCode;
-use serde_json::Value;
+use leyr_wire::dto::{
+    AppointmentDto, BulkCancelRequest, CreateAppointmentRequest, Input, UpdateAppointmentRequest,
+};
+use leyr_wire::query::AppointmentParams;
+use leyr_wire::{ErrorCode, Field, FieldPath, mapping};
 
-use super::{AppState, QueryParams, Scope, appointment_json, reported_status};
+use super::{AppState, Params, Scope, check_operation};
 use crate::port_errors::{self, Origins};
-use crate::problem::{ApiError, FieldPath, invalid_id, json};
-use crate::request_body::{self, Fields, JSON_LIMIT_BYTES};
+use crate::problem::{ApiError, json};
+use crate::problems::Problems;
+use crate::request_body::{self, JSON_LIMIT_BYTES};
 use crate::{time_input, typed_ids};
+
+/// `appointment` as reported at `now` (C20: booked and ended is completed).
+fn reported(appointment: Appointment, now: DateTime<FixedOffset>) -> Appointment {
+    appointment.reported_at(to_utc(&now))
+}
+
+/// The JSON of appointments as reported at `now` (C20, C21, C35).
+fn listed(appointments: Vec<Appointment>, now: DateTime<FixedOffset>) -> Vec<AppointmentDto> {
+    appointments
+        .into_iter()
+        .map(|appointment| mapping::appointment_dto(&reported(appointment, now)))
+        .collect()
+}
 
 /// `GET {CU}/appointments?patient_id&resource_id&start&end` (§3.9).
 ///
@@ -33,42 +53,47 @@ use crate::{time_input, typed_ids};
 pub(super) async fn list(
     State(state): State<AppState>,
     scope: Scope,
-    query: QueryParams,
+    Params(params): Params<AppointmentParams>,
 ) -> Result<Response, ApiError> {
+    scope.supports(Operation::ListAppointments)?;
     let care_unit = &scope.care_unit;
-    let mut problems = Fields::new(serde_json::Map::new());
-    let patient_path = FieldPath::query("patient_id");
-    let patient = query.first("patient_id").and_then(|text| {
+    let mut problems = Problems::new();
+    let patient_path = FieldPath::query(Field::PatientId);
+    let patient = params.patient_id.as_deref().and_then(|text| {
         problems.check(typed_ids::patient_id(
             text,
+            scope.profile,
             state.today(),
-            patient_path.clone(),
+            &patient_path,
         ))
     });
     let patient = state
         .known_patient(care_unit, patient, patient_path, &mut problems)
         .await?;
-    let resource_path = FieldPath::query("resource_id");
-    let resource_id = query.first("resource_id").and_then(|text| {
+    let resource_path = FieldPath::query(Field::ResourceId);
+    let resource_id = params.resource_id.as_deref().and_then(|text| {
         problems.check(typed_ids::resource_id(
             text,
-            invalid_id("RESOURCE"),
-            resource_path.clone(),
+            scope.profile,
+            Entity::Resource,
+            &resource_path,
         ))
     });
     let resource_id = state
         .known_resource(care_unit, resource_id, resource_path, &mut problems)
         .await?;
-    let start = query
-        .first("start")
-        .and_then(|text| problems.check(time_input::datetime(text, FieldPath::query("start"))));
-    let end = query
-        .first("end")
-        .and_then(|text| problems.check(time_input::datetime(text, FieldPath::query("end"))));
+    let end_path = FieldPath::query(Field::End);
+    let start = params.start.as_deref().and_then(|text| {
+        problems.check(time_input::datetime(text, &FieldPath::query(Field::Start)))
+    });
+    let end = params
+        .end
+        .as_deref()
+        .and_then(|text| problems.check(time_input::datetime(text, &end_path)));
     if let (Some(start), Some(end)) = (start, end)
         && end <= start
     {
-        problems.problem(ErrorCode::BadInput, FieldPath::query("end"));
+        problems.add(ErrorCode::BadInput, &end_path);
     }
     problems.finish()?;
 
@@ -79,8 +104,8 @@ pub(super) async fn list(
         end,
     };
     let origins = Origins::none()
-        .with(Entity::Patient, FieldPath::query("patient_id"))
-        .with(Entity::Resource, FieldPath::query("resource_id"));
+        .with(Entity::Patient, FieldPath::query(Field::PatientId))
+        .with(Entity::Resource, FieldPath::query(Field::ResourceId));
     let mut appointments = state
         .ports
         .appointments
@@ -88,35 +113,70 @@ pub(super) async fn list(
         .await
         .map_err(|error| port_errors::read(&error, &origins))?;
     appointments.retain(|appointment| appointment_query.starts_within(&appointment.start()));
-    appointments.sort_by_key(|appointment| appointment.start());
-    let now = state.now();
-    let body: Vec<_> = appointments
-        .iter()
-        .map(|appointment| appointment_json(appointment, now))
-        .collect();
-    Ok(json(StatusCode::OK, &body))
+    appointments.sort_by_key(Appointment::start);
+    Ok(json(StatusCode::OK, &listed(appointments, state.now())))
 }
 
-/// Reads the optional `comment`: at most 500 characters (`INVALID_COMMENT_LENGTH`, C19); a
-/// blank comment counts as none; control characters other than line breaks are `BAD_INPUT`.
-fn comment(fields: &mut Fields) -> Option<Comment> {
-    let text = fields.optional_text("comment").ok().flatten()?;
+/// The appointment of the path, as reported now, or `INVALID_APPOINTMENT_ID` at
+/// `["path","appointment_id"]` for an id that is malformed or unknown (C14).
+async fn path_appointment(state: &AppState, scope: &Scope) -> Result<Appointment, ApiError> {
+    let path = FieldPath::path(Field::AppointmentId);
+    let id = typed_ids::appointment_id(scope.param(Field::AppointmentId), &path)?;
+    let origins = Origins::none().with(Entity::Appointment, path);
+    let appointment = state
+        .ports
+        .appointments
+        .get_appointment(&scope.care_unit, &id)
+        .await
+        .map_err(|error| port_errors::read(&error, &origins))?;
+    Ok(reported(appointment, state.now()))
+}
+
+/// `GET {CU}/appointments/{appointment_id}` (§3.17a, C40): 200 with one appointment, reported
+/// as the list reports it (C20, C21).
+pub(super) async fn get_one(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> Result<Response, ApiError> {
+    scope.supports(Operation::GetAppointment)?;
+    let appointment = path_appointment(&state, &scope).await?;
+    Ok(json(
+        StatusCode::OK,
+        &mapping::appointment_dto(&appointment),
+    ))
+}
+
+/// Reads the optional `comment` (C19, C41): at most 500 characters
+/// (`INVALID_COMMENT_LENGTH`); no control character but tab and line breaks (`BAD_INPUT`); a
+/// blank comment counts as none.
+fn comment(problems: &mut Problems, input: &Input<String>) -> Option<Comment> {
+    let path = FieldPath::body(Field::Comment);
+    let text = problems.optional(input, &path)?;
     if text.chars().count() > MAX_COMMENT_CHARS {
-        fields.problem(ErrorCode::InvalidCommentLength, FieldPath::body("comment"));
+        problems.add(ErrorCode::InvalidCommentLength, &path);
+        return None;
+    }
+    if !TextKind::MultiLine.allows(text) {
+        problems.add(ErrorCode::BadInput, &path);
         return None;
     }
     if text.trim().is_empty() {
         return None;
     }
     Comment::new(text)
-        .map_err(|_| fields.problem(ErrorCode::BadInput, FieldPath::body("comment")))
+        .map_err(|_| problems.add(ErrorCode::BadInput, &path))
         .ok()
 }
 
 /// Reads a required datetime field (C35).
-fn required_time(fields: &mut Fields, name: &str) -> Option<DateTime<FixedOffset>> {
-    let text = fields.required_text(name)?;
-    fields.check(time_input::datetime(&text, FieldPath::body(name)))
+fn required_time(
+    problems: &mut Problems,
+    input: &Input<String>,
+    field: Field,
+) -> Option<DateTime<FixedOffset>> {
+    let path = FieldPath::body(field);
+    let text = problems.required(input, &path)?;
+    problems.check(time_input::datetime(text, &path))
 }
 
 /// `POST {CU}/appointments` (§3.10).
@@ -130,43 +190,47 @@ pub(super) async fn create(
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
+    scope.supports(Operation::Book)?;
     let care_unit = &scope.care_unit;
-    let mut fields = request_body::json_object(body, JSON_LIMIT_BYTES).await?;
-    let start = required_time(&mut fields, "start");
-    let end = required_time(&mut fields, "end");
-    let patient_path = FieldPath::body("patient_id");
-    let patient = fields.required_text("patient_id").and_then(|text| {
-        let parsed = typed_ids::patient_id(&text, state.today(), patient_path.clone());
-        fields.check(parsed)
-    });
-    let patient = state
-        .known_patient(care_unit, patient, patient_path, &mut fields)
-        .await?;
-    let resource_path = FieldPath::body("resource_id");
-    let resource_id = fields.required_text("resource_id").and_then(|text| {
-        let parsed = typed_ids::resource_id(&text, invalid_id("RESOURCE"), resource_path.clone());
-        fields.check(parsed)
-    });
-    let resource_id = state
-        .known_resource(care_unit, resource_id, resource_path, &mut fields)
-        .await?;
-    let service_path = FieldPath::body("healthcare_service_id");
-    let service_id = fields
-        .required_text("healthcare_service_id")
+    let request: CreateAppointmentRequest = request_body::read(body, JSON_LIMIT_BYTES).await?;
+    let mut problems = Problems::new();
+    let start = required_time(&mut problems, &request.start, Field::Start);
+    let end = required_time(&mut problems, &request.end, Field::End);
+    let patient_path = FieldPath::body(Field::PatientId);
+    let patient = problems
+        .required(&request.patient_id, &patient_path)
         .and_then(|text| {
-            let parsed = typed_ids::healthcare_service_id(&text, service_path.clone());
-            fields.check(parsed)
+            let parsed = typed_ids::patient_id(text, scope.profile, state.today(), &patient_path);
+            problems.check(parsed)
         });
-    let service_id = state
-        .known_service(care_unit, service_id, service_path, &mut fields)
+    let patient = state
+        .known_patient(care_unit, patient, patient_path, &mut problems)
         .await?;
-    let comment = comment(&mut fields);
+    let resource_path = FieldPath::body(Field::ResourceId);
+    let resource_id = problems
+        .required(&request.resource_id, &resource_path)
+        .and_then(|text| {
+            let parsed =
+                typed_ids::resource_id(text, scope.profile, Entity::Resource, &resource_path);
+            problems.check(parsed)
+        });
+    let resource_id = state
+        .known_resource(care_unit, resource_id, resource_path, &mut problems)
+        .await?;
+    let service_path = FieldPath::body(Field::HealthcareServiceId);
+    let service_id = problems
+        .required(&request.healthcare_service_id, &service_path)
+        .and_then(|text| problems.check(typed_ids::healthcare_service_id(text, &service_path)));
+    let service_id = state
+        .known_service(care_unit, service_id, service_path, &mut problems)
+        .await?;
+    let comment = comment(&mut problems, &request.comment);
     if let (Some(start), Some(end)) = (start, end)
         && end <= start
     {
-        fields.problem(ErrorCode::BadInput, FieldPath::body("end"));
+        problems.add(ErrorCode::BadInput, &FieldPath::body(Field::End));
     }
-    fields.finish()?;
+    problems.finish()?;
     let (Some(start), Some(end), Some(patient), Some(resource_id), Some(service_id)) =
         (start, end, patient, resource_id, service_id)
     else {
@@ -178,46 +242,60 @@ pub(super) async fn create(
         return Err(no_slot());
     }
     let slot = Timeslot::new(start, end, resource_id, service_id).map_err(|_| no_slot())?;
-    let request = BookingRequest {
+    let booking = BookingRequest {
         patient,
         slot,
         comment,
     };
     let origins = Origins::none()
-        .with(Entity::Patient, FieldPath::body("patient_id"))
-        .with(Entity::Resource, FieldPath::body("resource_id"))
+        .with(Entity::Patient, FieldPath::body(Field::PatientId))
+        .with(Entity::Resource, FieldPath::body(Field::ResourceId))
         .with(
             Entity::HealthcareService,
-            FieldPath::body("healthcare_service_id"),
+            FieldPath::body(Field::HealthcareServiceId),
         );
     let appointment = state
         .ports
         .appointments
-        .book(care_unit, &request)
+        .book(care_unit, &booking)
         .await
         .map_err(|error| port_errors::book(&error, &origins))?;
     Ok(json(
         StatusCode::CREATED,
-        &[appointment_json(&appointment, state.now())],
+        &listed(vec![appointment], state.now()),
     ))
 }
 
-/// The appointment `id` of the care unit, or `INVALID_APPOINTMENT_ID` at `path`.
-async fn find_appointment(
-    state: &AppState,
-    care_unit: &CareUnitId,
-    id: &AppointmentId,
-    path: FieldPath,
-) -> Result<leyr_domain::appointment::Appointment, ApiError> {
-    state
-        .ports
-        .appointments
-        .list_appointments(care_unit, &AppointmentQuery::default())
-        .await
-        .map_err(|error| port_errors::read(&error, &Origins::none()))?
-        .into_iter()
-        .find(|appointment| appointment.id() == id)
-        .ok_or_else(|| ApiError::field(invalid_id("APPOINTMENT"), Some(path)))
+/// What a single-appointment PATCH asks for; the body tells (§3.11, §3.12, §3.14).
+fn change_operation(request: &UpdateAppointmentRequest) -> Operation {
+    if !request.confirmation.is_missing() {
+        Operation::Confirm
+    } else if !request.status.is_missing() {
+        Operation::Cancel
+    } else {
+        Operation::Reschedule
+    }
+}
+
+/// C43 for a single-appointment PATCH, whose operation only its body tells: `read` is the body
+/// as read, or why it could not be. A body that cannot be read names no operation, and is
+/// refused here only if the profile supports none of the three; its own error waits until the
+/// id is checked (C30: ids, then body).
+fn check_change(
+    profile: &EhrProfile,
+    read: &Result<UpdateAppointmentRequest, ApiError>,
+) -> Result<(), ApiError> {
+    match read {
+        Ok(request) => check_operation(profile, change_operation(request)),
+        Err(_) => {
+            let changes = [Operation::Reschedule, Operation::Cancel, Operation::Confirm];
+            if changes.iter().any(|operation| profile.supports(*operation)) {
+                Ok(())
+            } else {
+                check_operation(profile, Operation::Reschedule)
+            }
+        }
+    }
 }
 
 /// `PATCH {CU}/appointments/{appointment_id}`: confirm when the body has `confirmation`
@@ -227,86 +305,95 @@ pub(super) async fn change(
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let path = FieldPath::path("appointment_id");
-    let id = typed_ids::appointment_id(scope.param("appointment_id"), path.clone())?;
-    let current = find_appointment(&state, &scope.care_unit, &id, path.clone()).await?;
-    let mut fields = request_body::json_object(body, JSON_LIMIT_BYTES).await?;
+    let read = request_body::read::<UpdateAppointmentRequest>(body, JSON_LIMIT_BYTES).await;
+    check_change(scope.profile, &read)?;
+    let current = path_appointment(&state, &scope).await?;
+    let request = read?;
+    let id = current.id().clone();
     let origins = Origins::none()
-        .with(Entity::Appointment, path)
-        .with(Entity::Resource, FieldPath::body("resource_id"));
-    let now = state.now();
-    let status = reported_status(&current, now);
+        .with(Entity::Appointment, FieldPath::path(Field::AppointmentId))
+        .with(Entity::Resource, FieldPath::body(Field::ResourceId));
     let appointments = &state.ports.appointments;
-    let changed = if fields.has("confirmation") {
-        let code = confirmation_code(&mut fields);
-        refuse_fields(&mut fields, &["status", "start", "end", "resource_id"]);
-        fields.finish()?;
-        // C25: only an appointment awaiting confirmation can be confirmed.
-        let (Some(code), AppointmentStatus::AwaitingConfirmation) = (code, status) else {
-            return Err(ApiError::field(ErrorCode::BadInput, None));
-        };
-        appointments
-            .confirm(&scope.care_unit, &id, &code)
-            .await
-            .map_err(|error| port_errors::change(&error, &origins))?
-    } else if fields.has("status") {
-        if fields.get("status") != Some(&Value::from("cancelled")) {
-            // C22: `status` is for cancelling only.
-            fields.problem(ErrorCode::BadInput, FieldPath::body("status"));
+    let mut problems = Problems::new();
+    let changed = match change_operation(&request) {
+        Operation::Confirm => {
+            let code = confirmation_code(&mut problems, &request);
+            problems.refuse(&[
+                (Field::Status, !request.status.is_missing()),
+                (Field::Start, !request.start.is_missing()),
+                (Field::End, !request.end.is_missing()),
+                (Field::ResourceId, !request.resource_id.is_missing()),
+            ]);
+            problems.finish()?;
+            // C25: only an appointment awaiting confirmation can be confirmed.
+            let (Some(code), AppointmentStatus::AwaitingConfirmation) = (code, current.status())
+            else {
+                return Err(ApiError::field(ErrorCode::BadInput, None));
+            };
+            appointments
+                .confirm(&scope.care_unit, &id, &code)
+                .await
+                .map_err(|error| port_errors::change(&error, &origins))?
         }
-        // C23: a cancel moves nothing.
-        refuse_fields(&mut fields, &["start", "end", "resource_id"]);
-        let comment = comment(&mut fields);
-        fields.finish()?;
-        if status == AppointmentStatus::Completed {
-            return Err(ApiError::field(ErrorCode::BadInput, None));
+        Operation::Cancel => {
+            if request.status.value().map(String::as_str)
+                != Some(AppointmentStatus::Cancelled.as_str())
+            {
+                // C22: `status` is for cancelling only.
+                problems.add(ErrorCode::BadInput, &FieldPath::body(Field::Status));
+            }
+            // C23: a cancel moves nothing.
+            problems.refuse(&[
+                (Field::Start, !request.start.is_missing()),
+                (Field::End, !request.end.is_missing()),
+                (Field::ResourceId, !request.resource_id.is_missing()),
+            ]);
+            let comment = comment(&mut problems, &request.comment);
+            problems.finish()?;
+            if *current.status() == AppointmentStatus::Completed {
+                return Err(ApiError::field(ErrorCode::BadInput, None));
+            }
+            appointments
+                .cancel(&scope.care_unit, &id, &Cancellation { comment })
+                .await
+                .map_err(|error| port_errors::change(&error, &origins))?
         }
-        appointments
-            .cancel(&scope.care_unit, &id, &Cancellation { comment })
-            .await
-            .map_err(|error| port_errors::change(&error, &origins))?
-    } else {
-        let request = reschedule_request(&state, &scope, &current, &mut fields).await?;
-        appointments
-            .reschedule(&scope.care_unit, &id, &request)
-            .await
-            .map_err(|error| port_errors::change(&error, &origins))?
+        _ => {
+            let reschedule = reschedule_request(&state, &scope, &current, &request).await?;
+            appointments
+                .reschedule(&scope.care_unit, &id, &reschedule)
+                .await
+                .map_err(|error| port_errors::change(&error, &origins))?
+        }
     };
     Ok(json(
         StatusCode::OK,
-        &appointment_json(&changed, state.now()),
+        &mapping::appointment_dto(&reported(changed, state.now())),
     ))
 }
 
 /// Reads `confirmation.code` (C25).
-fn confirmation_code(fields: &mut Fields) -> Option<ConfirmationCode> {
-    let path = FieldPath::body("confirmation");
-    match fields.get("confirmation").cloned() {
-        Some(Value::Object(confirmation)) => match confirmation.get("code") {
-            None | Some(Value::Null) => {
-                fields.problem(ErrorCode::MissingRequiredField, path.key("code"));
-                None
-            }
-            Some(Value::String(code)) => ConfirmationCode::new(code)
-                .map_err(|_| fields.problem(ErrorCode::BadInput, path.key("code")))
-                .ok(),
-            Some(_) => {
-                fields.problem(ErrorCode::BadInput, path.key("code"));
-                None
-            }
-        },
-        _ => {
-            fields.problem(ErrorCode::BadInput, path);
+fn confirmation_code(
+    problems: &mut Problems,
+    request: &UpdateAppointmentRequest,
+) -> Option<ConfirmationCode> {
+    let path = FieldPath::body(Field::Confirmation);
+    let Input::Value(confirmation) = &request.confirmation else {
+        problems.add(ErrorCode::BadInput, &path);
+        return None;
+    };
+    let path = path.key(Field::Code);
+    match &confirmation.code {
+        Input::Absent | Input::Null => {
+            problems.add(ErrorCode::MissingRequiredField, &path);
             None
         }
-    }
-}
-
-/// Records `BAD_INPUT` for each of `names` present in the body.
-fn refuse_fields(fields: &mut Fields, names: &[&str]) {
-    for name in names {
-        if fields.has(name) {
-            fields.problem(ErrorCode::BadInput, FieldPath::body(name));
+        Input::Value(code) => ConfirmationCode::new(code)
+            .map_err(|_| problems.add(ErrorCode::BadInput, &path))
+            .ok(),
+        Input::Invalid(_) => {
+            problems.add(ErrorCode::BadInput, &path);
+            None
         }
     }
 }
@@ -316,44 +403,55 @@ fn refuse_fields(fields: &mut Fields, names: &[&str]) {
 async fn reschedule_request(
     state: &AppState,
     scope: &Scope,
-    current: &leyr_domain::appointment::Appointment,
-    fields: &mut Fields,
+    current: &Appointment,
+    request: &UpdateAppointmentRequest,
 ) -> Result<RescheduleRequest, ApiError> {
-    let moving = ["start", "end", "resource_id", "comment"];
-    if !moving.iter().any(|name| fields.has(name)) {
-        fields.problem(ErrorCode::MissingRequiredField, FieldPath::whole_body());
-        fields.finish()?;
+    let mut problems = Problems::new();
+    let has_start = !request.start.is_missing();
+    let has_end = !request.end.is_missing();
+    let moving = has_start
+        || has_end
+        || [&request.resource_id, &request.comment]
+            .iter()
+            .any(|input| !input.is_missing());
+    if !moving {
+        problems.add(ErrorCode::MissingRequiredField, &FieldPath::whole_body());
+        problems.finish()?;
     }
-    let (has_start, has_end) = (fields.has("start"), fields.has("end"));
     if has_start != has_end {
-        let missing = if has_start { "end" } else { "start" };
-        fields.problem(ErrorCode::MissingRequiredField, FieldPath::body(missing));
+        let missing = if has_start { Field::End } else { Field::Start };
+        problems.add(ErrorCode::MissingRequiredField, &FieldPath::body(missing));
     }
-    let start = has_start.then(|| required_time(fields, "start")).flatten();
-    let end = has_end.then(|| required_time(fields, "end")).flatten();
+    let start = has_start
+        .then(|| required_time(&mut problems, &request.start, Field::Start))
+        .flatten();
+    let end = has_end
+        .then(|| required_time(&mut problems, &request.end, Field::End))
+        .flatten();
     if let (Some(start), Some(end)) = (start, end)
         && end <= start
     {
-        fields.problem(ErrorCode::BadInput, FieldPath::body("end"));
+        problems.add(ErrorCode::BadInput, &FieldPath::body(Field::End));
     }
-    let resource_path = FieldPath::body("resource_id");
-    let resource_id = match fields.optional_text("resource_id") {
-        Ok(Some(text)) => fields.check(typed_ids::resource_id(
-            &text,
-            invalid_id("RESOURCE"),
-            resource_path.clone(),
-        )),
-        _ => None,
-    };
+    let resource_path = FieldPath::body(Field::ResourceId);
+    let resource_id = problems
+        .optional(&request.resource_id, &resource_path)
+        .and_then(|text| {
+            problems.check(typed_ids::resource_id(
+                text,
+                scope.profile,
+                Entity::Resource,
+                &resource_path,
+            ))
+        });
     let resource_id = state
-        .known_resource(&scope.care_unit, resource_id, resource_path, fields)
+        .known_resource(&scope.care_unit, resource_id, resource_path, &mut problems)
         .await?;
-    let comment = comment(fields);
-    fields.finish()?;
+    let comment = comment(&mut problems, &request.comment);
+    problems.finish()?;
 
-    let now = state.now();
     // C22: only a booked appointment moves.
-    if reported_status(current, now) != AppointmentStatus::Booked {
+    if *current.status() != AppointmentStatus::Booked {
         return Err(ApiError::field(ErrorCode::BadInput, None));
     }
     let no_slot = || ApiError::field(ErrorCode::NoTimeslotsAvailable, None);
@@ -365,7 +463,7 @@ async fn reschedule_request(
     ) else {
         return Err(no_slot());
     };
-    if start <= now {
+    if start <= state.now() {
         return Err(no_slot());
     }
     let slot = Timeslot::new(start, end, resource_id, service_id).map_err(|_| no_slot())?;
@@ -384,96 +482,198 @@ pub(super) async fn cancel_many(
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let mut fields = request_body::json_object(body, JSON_LIMIT_BYTES).await?;
-    if fields.get("status") != Some(&Value::from("cancelled")) {
-        fields.problem(ErrorCode::NotSupported, FieldPath::body("status"));
+    scope.supports(Operation::CancelMany)?;
+    let object = request_body::read_object(body, JSON_LIMIT_BYTES).await?;
+    let request: BulkCancelRequest = request_body::from_object(&object)?;
+    // The fields of a single change, which a bulk cancel must leave out.
+    let single: UpdateAppointmentRequest = request_body::from_object(&object)?;
+    let mut problems = Problems::new();
+    if request.status.value().map(String::as_str) != Some(AppointmentStatus::Cancelled.as_str()) {
+        problems.add(ErrorCode::NotSupported, &FieldPath::body(Field::Status));
     }
-    refuse_fields(
-        &mut fields,
-        &["start", "end", "resource_id", "confirmation"],
-    );
-    let comment = comment(&mut fields);
-    let ids = batch_ids(&mut fields);
-    fields.finish()?;
+    problems.refuse(&[
+        (Field::Start, !single.start.is_missing()),
+        (Field::End, !single.end.is_missing()),
+        (Field::ResourceId, !single.resource_id.is_missing()),
+        (Field::Confirmation, !single.confirmation.is_missing()),
+    ]);
+    let comment = comment(&mut problems, &request.comment);
+    let ids = batch_ids(&mut problems, &request.ids);
+    problems.finish()?;
 
     let now = state.now();
-    let known = state
-        .ports
-        .appointments
-        .list_appointments(&scope.care_unit, &AppointmentQuery::default())
-        .await
-        .map_err(|error| port_errors::read(&error, &Origins::none()))?;
-    let mut problems = Fields::new(serde_json::Map::new());
     for (index, id) in ids.iter().enumerate() {
-        let at = FieldPath::body("ids").index(index);
-        match known.iter().find(|appointment| appointment.id() == id) {
-            None => problems.problem(invalid_id("APPOINTMENT"), at),
-            Some(appointment)
-                if reported_status(appointment, now) == AppointmentStatus::Completed =>
-            {
-                problems.problem(ErrorCode::BadInput, at);
+        let at = FieldPath::body(Field::Ids).index(index);
+        let lookup = state
+            .ports
+            .appointments
+            .get_appointment(&scope.care_unit, id)
+            .await;
+        match lookup {
+            Ok(appointment) => {
+                if *reported(appointment, now).status() == AppointmentStatus::Completed {
+                    problems.add(ErrorCode::BadInput, &at);
+                }
             }
-            Some(_) => {}
+            Err(ReadError::NotFound(Entity::Appointment)) => {
+                problems.add(ErrorCode::not_found(Entity::Appointment), &at);
+            }
+            Err(error) => return Err(port_errors::read(&error, &Origins::none())),
         }
     }
     problems.finish()?;
 
     let batch = AppointmentBatch::new(ids.clone())
-        .map_err(|_| ApiError::field(ErrorCode::BadInput, Some(FieldPath::body("ids"))))?;
-    let origins = Origins::none().with(Entity::Appointment, FieldPath::body("ids"));
+        .map_err(|_| ApiError::field(ErrorCode::BadInput, Some(&FieldPath::body(Field::Ids))))?;
+    let origins = Origins::none().with(Entity::Appointment, FieldPath::body(Field::Ids));
     let cancelled = state
         .ports
         .appointments
         .cancel_many(&scope.care_unit, &batch, &Cancellation { comment })
         .await
         .map_err(|error| port_errors::change(&error, &origins))?;
-    let now = state.now();
-    let body: Vec<_> = ids
+    let in_order: Vec<_> = ids
         .iter()
-        .filter_map(|id| cancelled.iter().find(|appointment| appointment.id() == id))
-        .map(|appointment| appointment_json(appointment, now))
+        .filter_map(|id| {
+            cancelled
+                .iter()
+                .find(|appointment| appointment.id() == id)
+                .cloned()
+        })
         .collect();
-    Ok(json(StatusCode::OK, &body))
+    Ok(json(StatusCode::OK, &listed(in_order, state.now())))
 }
 
 /// Reads `ids` (C24), recording every problem.
-fn batch_ids(fields: &mut Fields) -> Vec<AppointmentId> {
-    let path = FieldPath::body("ids");
-    let items = match fields.get("ids").cloned() {
-        None => {
-            fields.problem(ErrorCode::MissingRequiredField, path);
+fn batch_ids(problems: &mut Problems, input: &Input<Vec<Input<String>>>) -> Vec<AppointmentId> {
+    let path = FieldPath::body(Field::Ids);
+    let items = match input {
+        Input::Absent | Input::Null => {
+            problems.add(ErrorCode::MissingRequiredField, &path);
             return Vec::new();
         }
-        Some(Value::Array(items)) => items,
-        Some(_) => {
-            fields.problem(ErrorCode::BadInput, path);
+        Input::Value(items) => items,
+        Input::Invalid(_) => {
+            problems.add(ErrorCode::BadInput, &path);
             return Vec::new();
         }
     };
     if items.is_empty() {
-        fields.problem(ErrorCode::MissingRequiredField, path);
+        problems.add(ErrorCode::MissingRequiredField, &path);
         return Vec::new();
     }
-    if items.len() > leyr_domain::appointment::MAX_BATCH {
-        fields.problem(ErrorCode::MaxItemsExceeded, path);
+    if items.len() > MAX_BATCH {
+        problems.add(ErrorCode::MaxItemsExceeded, &path);
         return Vec::new();
     }
     let mut ids = Vec::with_capacity(items.len());
     let mut seen = HashSet::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let at = path.clone().index(index);
-        let Value::String(text) = item else {
-            fields.problem(ErrorCode::BadInput, at);
+        let Input::Value(text) = item else {
+            problems.add(ErrorCode::BadInput, &at);
             continue;
         };
-        let Some(id) = fields.check(typed_ids::appointment_id(text, at.clone())) else {
+        let Some(id) = problems.check(typed_ids::appointment_id(text, &at)) else {
             continue;
         };
         if seen.insert(id.clone()) {
             ids.push(id);
         } else {
-            fields.problem(ErrorCode::BadInput, at);
+            problems.add(ErrorCode::BadInput, &at);
         }
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use leyr_domain::ehr::{Operations, TAKECARE};
+    use leyr_wire::dto::ConfirmationDto;
+
+    use super::*;
+
+    fn text(value: &str) -> Input<String> {
+        Input::Value(value.to_owned())
+    }
+
+    #[test]
+    fn the_body_of_a_single_patch_names_its_operation() {
+        let confirm = UpdateAppointmentRequest {
+            confirmation: Input::Value(ConfirmationDto::default()),
+            status: text("x"),
+            ..UpdateAppointmentRequest::default()
+        };
+        assert_eq!(change_operation(&confirm), Operation::Confirm);
+        let cancel = UpdateAppointmentRequest {
+            status: text("x"),
+            confirmation: Input::Null,
+            ..UpdateAppointmentRequest::default()
+        };
+        assert_eq!(change_operation(&cancel), Operation::Cancel);
+        let move_it = UpdateAppointmentRequest {
+            status: Input::Null,
+            comment: text("x"),
+            ..UpdateAppointmentRequest::default()
+        };
+        assert_eq!(change_operation(&move_it), Operation::Reschedule);
+    }
+
+    #[test]
+    fn c43_a_patch_the_profile_does_not_support_is_refused_before_its_id() {
+        let mut cancel_only = TAKECARE.clone();
+        cancel_only.operations = Operations::without(&[Operation::Reschedule, Operation::Confirm]);
+        let cancel = Ok(UpdateAppointmentRequest {
+            status: text("cancelled"),
+            ..UpdateAppointmentRequest::default()
+        });
+        assert!(check_change(&cancel_only, &cancel).is_ok());
+        let move_it = Ok(UpdateAppointmentRequest {
+            comment: text("later"),
+            ..UpdateAppointmentRequest::default()
+        });
+        let refused = check_change(&cancel_only, &move_it).unwrap_err();
+        assert_eq!(
+            refused.entries()[0].error_code,
+            Some(ErrorCode::NotSupported)
+        );
+        assert!(refused.entries()[0].path.is_null());
+        // A body that cannot be read waits for the id check, unless no change is supported.
+        let unreadable = Err(ApiError::payload_too_large(1));
+        assert!(check_change(&cancel_only, &unreadable).is_ok());
+        let mut no_changes = TAKECARE.clone();
+        no_changes.operations =
+            Operations::without(&[Operation::Reschedule, Operation::Cancel, Operation::Confirm]);
+        assert!(check_change(&no_changes, &unreadable).is_err());
+        assert!(check_change(&TAKECARE, &move_it).is_ok());
+    }
+
+    #[test]
+    fn c41_comments_may_hold_tabs_and_line_breaks_but_no_other_control_character() {
+        let mut problems = Problems::new();
+        assert!(comment(&mut problems, &text("Line one\r\n\tline two")).is_some());
+        assert!(comment(&mut problems, &text("  ")).is_none());
+        assert!(problems.is_empty(), "a blank comment counts as none");
+        for control in ["a\u{0}b", "\u{1b}[31m", "\u{b}", "a\u{85}"] {
+            assert!(
+                comment(&mut problems, &text(control)).is_none(),
+                "{control:?}"
+            );
+        }
+        let error = problems.finish().unwrap_err();
+        assert_eq!(error.entries().len(), 4);
+        assert!(
+            error
+                .entries()
+                .iter()
+                .all(|entry| entry.error_code == Some(ErrorCode::BadInput)
+                    && entry.path == FieldPath::body(Field::Comment).to_value())
+        );
+        assert!(comment(&mut problems, &text(&"x".repeat(501))).is_none());
+        let error = problems.finish().unwrap_err();
+        assert_eq!(
+            error.entries()[0].error_code,
+            Some(ErrorCode::InvalidCommentLength)
+        );
+    }
 }

@@ -3,19 +3,21 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use leyr_domain::ehr::Operation;
 use leyr_domain::error::Entity;
-use leyr_http::mapping;
+use leyr_wire::{Field, FieldPath, mapping};
 
-use super::{AppState, Emr, Scope};
+use super::{AppState, Emr, Scope, check_operation};
 use crate::port_errors::{self, Origins};
-use crate::problem::{ApiError, FieldPath, invalid_id, json};
+use crate::problem::{ApiError, json};
 use crate::typed_ids;
 
 /// `GET /api/emrs/{emr}/care-units` (§3.1).
 pub(super) async fn list_care_units(
     State(state): State<AppState>,
-    _emr: Emr,
+    emr: Emr,
 ) -> Result<Response, ApiError> {
+    check_operation(emr.profile, Operation::ListCareUnits)?;
     let mut care_units = state
         .ports
         .catalog
@@ -32,6 +34,7 @@ pub(super) async fn list_resources(
     State(state): State<AppState>,
     scope: Scope,
 ) -> Result<Response, ApiError> {
+    scope.supports(Operation::ListResources)?;
     let mut resources = state
         .ports
         .catalog
@@ -43,16 +46,18 @@ pub(super) async fn list_resources(
     Ok(json(StatusCode::OK, &body))
 }
 
-/// `GET {CU}/resources/{resource_id}` (§3.3): an `emr_id` only (C7).
+/// `GET {CU}/resources/{resource_id}` (§3.3): an id type the profile takes (C7).
 pub(super) async fn get_resource(
     State(state): State<AppState>,
     scope: Scope,
 ) -> Result<Response, ApiError> {
-    let path = FieldPath::path("resource_id");
+    scope.supports(Operation::GetResource)?;
+    let path = FieldPath::path(Field::ResourceId);
     let resource_id = typed_ids::resource_id(
-        scope.param("resource_id"),
-        invalid_id("RESOURCE"),
-        path.clone(),
+        scope.param(Field::ResourceId),
+        scope.profile,
+        Entity::Resource,
+        &path,
     )?;
     let resource = state
         .ports
@@ -70,6 +75,7 @@ pub(super) async fn list_healthcare_services(
     State(state): State<AppState>,
     scope: Scope,
 ) -> Result<Response, ApiError> {
+    scope.supports(Operation::ListHealthcareServices)?;
     let mut services = state
         .ports
         .catalog

@@ -1,44 +1,40 @@
-//! The router: Leyr's paths (contract §3), authentication first (C4), fault injection (C31),
-//! problem bodies for unknown routes and methods (C30), and request logs without patient data.
+//! The router: Leyr's routes (contract §3, spelled by `leyr-wire`'s templates), authentication
+//! first (C4), fault injection (C31), problem bodies for unknown routes and methods (C30), the
+//! checks every request shares (`{emr}`, care unit, the profile's operations: C14, C43), and
+//! request logs without patient data.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, MatchedPath, Path, Query, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use leyr_app::Ports;
-use leyr_domain::appointment::{Appointment, AppointmentStatus};
-use leyr_domain::booking_rules::is_completed;
+use leyr_domain::ehr::{self, EhrProfile, Operation};
 use leyr_domain::error::Entity;
 use leyr_domain::ids::{CareUnitId, HealthcareServiceId, ResourceId};
 use leyr_domain::patient::PatientRef;
-use leyr_domain::ports::ReadError;
+use leyr_domain::ports::{Ports, ReadError};
 use leyr_domain::time::in_stockholm;
-use leyr_domain::time::to_utc;
-use leyr_http::mapping;
-use leyr_http::wire::{AppointmentDto, ErrorCode};
+use leyr_wire::route::Template;
+use leyr_wire::{ErrorCode, Field, FieldPath, segment};
+use serde::de::DeserializeOwned;
 
 use crate::faults::{self, FaultState};
 use crate::port_errors::{self, Origins};
-use crate::problem::{ApiError, FieldPath, invalid_id};
-use crate::request_body::Fields;
+use crate::problem::ApiError;
+use crate::problems::Problems;
 
 mod appointments;
 mod catalog;
 mod patients;
 mod records;
 mod timeslots;
-
-/// The only `{emr}` the sandbox serves (C14).
-const TAKECARE: &str = "takecare";
 
 /// What every handler needs: the ports (with the clock).
 #[derive(Clone)]
@@ -67,7 +63,7 @@ impl AppState {
         care_unit: &CareUnitId,
         patient: Option<PatientRef>,
         path: FieldPath,
-        problems: &mut Fields,
+        problems: &mut Problems,
     ) -> Result<Option<PatientRef>, ApiError> {
         let Some(patient) = patient else {
             return Ok(None);
@@ -87,7 +83,7 @@ impl AppState {
         care_unit: &CareUnitId,
         resource: Option<ResourceId>,
         path: FieldPath,
-        problems: &mut Fields,
+        problems: &mut Problems,
     ) -> Result<Option<ResourceId>, ApiError> {
         let Some(resource) = resource else {
             return Ok(None);
@@ -108,7 +104,7 @@ impl AppState {
         care_unit: &CareUnitId,
         service: Option<HealthcareServiceId>,
         path: FieldPath,
-        problems: &mut Fields,
+        problems: &mut Problems,
     ) -> Result<Option<HealthcareServiceId>, ApiError> {
         let Some(service) = service else {
             return Ok(None);
@@ -130,7 +126,7 @@ impl AppState {
 /// # Errors
 /// The answer for any other failure, which ends the request.
 fn known<T>(
-    problems: &mut Fields,
+    problems: &mut Problems,
     lookup: Result<T, ReadError>,
     origins: &Origins,
 ) -> Result<Option<T>, ApiError> {
@@ -139,7 +135,7 @@ fn known<T>(
         Err(error) => {
             let answer = port_errors::read(&error, origins);
             if answer.status() == StatusCode::BAD_REQUEST {
-                problems.push(&answer);
+                problems.extend(answer);
                 Ok(None)
             } else {
                 Err(answer)
@@ -177,52 +173,39 @@ impl fmt::Debug for Credentials {
 
 /// Builds the whole application. Layers, from the outside in: request log, authentication,
 /// fault injection (around every route and both fallbacks, so unknown routes get them too),
-/// then the handlers with their `{emr}`, care-unit, id and body checks.
+/// then the handlers with their `{emr}`, care-unit, profile, id and body checks.
 pub(crate) fn router(ports: Ports, credentials: Credentials, fault_state: FaultState) -> Router {
     let state = AppState {
         ports: Arc::new(ports),
     };
-    let care_unit = "/api/emrs/{emr}/care-units/{care_unit_id}";
     Router::new()
-        .route("/api/emrs/{emr}/care-units", get(catalog::list_care_units))
+        .route(Template::CARE_UNITS.as_str(), get(catalog::list_care_units))
+        .route(Template::RESOURCES.as_str(), get(catalog::list_resources))
+        .route(Template::RESOURCE.as_str(), get(catalog::get_resource))
         .route(
-            &format!("{care_unit}/resources"),
-            get(catalog::list_resources),
-        )
-        .route(
-            &format!("{care_unit}/resources/{{resource_id}}"),
-            get(catalog::get_resource),
-        )
-        .route(
-            &format!("{care_unit}/healthcare-services"),
+            Template::HEALTHCARE_SERVICES.as_str(),
             get(catalog::list_healthcare_services),
         )
-        .route(&format!("{care_unit}/timeslots"), get(timeslots::list))
+        .route(Template::TIMESLOTS.as_str(), get(timeslots::list))
         .route(
-            &format!("{care_unit}/patients"),
+            Template::PATIENTS.as_str(),
             get(patients::find).post(patients::create),
         )
+        .route(Template::PATIENT.as_str(), get(patients::get_one))
         .route(
-            &format!("{care_unit}/patients/{{patient_id}}"),
-            get(patients::get_one),
-        )
-        .route(
-            &format!("{care_unit}/patients/{{patient_id}}/medical-notes"),
+            Template::MEDICAL_NOTES.as_str(),
             get(records::list_notes).post(records::write_note),
         )
+        .route(Template::DOCUMENTS.as_str(), post(records::upload_document))
         .route(
-            &format!("{care_unit}/patients/{{patient_id}}/documents"),
-            post(records::upload_document),
-        )
-        .route(
-            &format!("{care_unit}/appointments"),
+            Template::APPOINTMENTS.as_str(),
             get(appointments::list)
                 .post(appointments::create)
                 .patch(appointments::cancel_many),
         )
         .route(
-            &format!("{care_unit}/appointments/{{appointment_id}}"),
-            patch(appointments::change),
+            Template::APPOINTMENT.as_str(),
+            get(appointments::get_one).patch(appointments::change),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -297,120 +280,109 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// The path parameters, each segment percent-decoded exactly once (C9: `%3A` reads as `:`).
-///
-/// axum refuses the whole path when one decoded segment is not UTF-8. Such a segment is read
-/// instead with U+FFFD for its bad bytes, as the query string is: it then names an unknown
-/// `{emr}`, care unit or id, reported in the order of C30 and at its own `path`.
-async fn path_params(parts: &mut Parts) -> HashMap<String, String> {
-    match Path::<HashMap<String, String>>::from_request_parts(parts, &()).await {
-        Ok(Path(params)) => params,
-        Err(_) => lossy_path_params(parts),
+/// The path parameters of a request, each segment percent-decoded exactly once (C9: `%3A`
+/// reads as `:`), with U+FFFD for bytes that are not UTF-8 once decoded: such a segment names
+/// an unknown `{emr}`, care unit or id, reported in the order of C30 and at its own `path`.
+/// `Debug` names the parameters only: a patient id in a path may be a personnummer.
+#[derive(Default)]
+pub(crate) struct PathParams(Vec<(Field, String)>);
+
+impl fmt::Debug for PathParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(self.0.iter().map(|(field, _)| field))
+            .finish()
     }
 }
 
-/// The path parameters, decoded with U+FFFD for bytes that are not UTF-8. The route template
-/// and the path are matched segment by segment from their ends, which holds under a prefix
-/// too (a router nested under one sees the path without it).
-fn lossy_path_params(parts: &Parts) -> HashMap<String, String> {
-    let Some(template) = parts.extensions.get::<MatchedPath>() else {
-        return HashMap::new();
-    };
-    template
-        .as_str()
-        .rsplit('/')
-        .zip(parts.uri.path().rsplit('/'))
-        .filter_map(|(name, segment)| {
-            let name = name.strip_prefix('{')?.strip_suffix('}')?;
-            Some((name.to_owned(), percent_decode_lossy(segment)))
-        })
-        .collect()
-}
-
-/// Decodes each `%XX` of `segment` once; a `%` not followed by two hex digits stays as it is.
-fn percent_decode_lossy(segment: &str) -> String {
-    let hex = |digit: u8| {
-        char::from(digit)
-            .to_digit(16)
-            .and_then(|value| u8::try_from(value).ok())
-    };
-    let mut bytes = Vec::with_capacity(segment.len());
-    let mut rest = segment.as_bytes();
-    while let Some((&byte, tail)) = rest.split_first() {
-        let escaped = match tail {
-            [high, low, after @ ..] if byte == b'%' => hex(*high)
-                .zip(hex(*low))
-                .map(|(high, low)| (high << 4 | low, after)),
-            _ => None,
+impl PathParams {
+    /// Reads the parameters by matching the route template and the path segment by segment
+    /// from their ends, which holds under a prefix too (a router nested under one sees the path
+    /// without it, but its template with it).
+    fn read(parts: &Parts) -> Self {
+        let Some(template) = parts.extensions.get::<MatchedPath>() else {
+            return Self::default();
         };
-        rest = match escaped {
-            Some((decoded, after)) => {
-                bytes.push(decoded);
-                after
-            }
-            None => {
-                bytes.push(byte);
-                tail
-            }
-        };
+        let params = template
+            .as_str()
+            .rsplit('/')
+            .zip(parts.uri.path().rsplit('/'))
+            .filter_map(|(name, value)| {
+                let name = name.strip_prefix('{')?.strip_suffix('}')?;
+                Some((Field::from_name(name)?, segment::decode(value).into_owned()))
+            })
+            .collect();
+        Self(params)
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+
+    /// The decoded value of `field`; empty if the route has no such parameter.
+    fn get(&self, field: Field) -> &str {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map_or("", |(_, value)| value.as_str())
+    }
 }
 
-/// C14: an `{emr}` other than `takecare` is `NOT_SUPPORTED`.
-fn check_emr(params: &HashMap<String, String>) -> Result<(), ApiError> {
-    if params.get("emr").map(String::as_str) == Some(TAKECARE) {
+/// C14: the profile of `{emr}`, or `NOT_SUPPORTED` at `["path","emr"]` for an EHR the project
+/// has no profile of.
+fn profile_of(params: &PathParams) -> Result<&'static EhrProfile, ApiError> {
+    ehr::profile(params.get(Field::Emr))
+        .ok_or_else(|| ApiError::field(ErrorCode::NotSupported, Some(&FieldPath::path(Field::Emr))))
+}
+
+/// C43: `NOT_SUPPORTED`, with a `null` path, when `profile` does not support `operation`. Runs
+/// after the care unit is known and before any id or body is read (§4.5).
+pub(crate) fn check_operation(profile: &EhrProfile, operation: Operation) -> Result<(), ApiError> {
+    if profile.supports(operation) {
         Ok(())
     } else {
-        Err(ApiError::field(
-            ErrorCode::NotSupported,
-            Some(FieldPath::path("emr")),
-        ))
+        Err(ApiError::field(ErrorCode::NotSupported, None))
     }
 }
 
-/// A route under `/api/emrs/{emr}` whose `{emr}` was checked.
+/// `INVALID_CARE_UNIT_ID` at `["path","care_unit_id"]` (C14).
+fn unknown_care_unit() -> ApiError {
+    ApiError::field(
+        ErrorCode::not_found(Entity::CareUnit),
+        Some(&FieldPath::path(Field::CareUnitId)),
+    )
+}
+
+/// A route under `/api/emrs/{emr}` whose `{emr}` has a profile.
 #[derive(Debug)]
-pub(crate) struct Emr;
+pub(crate) struct Emr {
+    profile: &'static EhrProfile,
+}
 
 impl FromRequestParts<AppState> for Emr {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, ApiError> {
-        check_emr(&path_params(parts).await)?;
-        Ok(Self)
+        let profile = profile_of(&PathParams::read(parts))?;
+        Ok(Self { profile })
     }
 }
 
-/// A route under `{CU}` whose `{emr}` and care unit were checked, in that order (C30), with
-/// its other path parameters.
+/// A route under `{CU}` whose `{emr}` has a profile and whose care unit id was read, but not
+/// yet looked up: for a handler that can let its main port call find out whether the care
+/// unit exists, and looks it up only when that call fails. Every other handler takes a
+/// [`Scope`].
 #[derive(Debug)]
-pub(crate) struct Scope {
-    care_unit: CareUnitId,
-    params: HashMap<String, String>,
+pub(crate) struct CareUnitPath {
+    profile: &'static EhrProfile,
+    /// `None` when the text cannot be a care unit id at all.
+    care_unit: Option<CareUnitId>,
+    params: PathParams,
 }
 
-impl Scope {
-    /// A path parameter, decoded; empty if absent (routes always have theirs).
-    fn param(&self, name: &str) -> &str {
-        self.params.get(name).map_or("", String::as_str)
-    }
-}
-
-impl FromRequestParts<AppState> for Scope {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let params = path_params(parts).await;
-        check_emr(&params)?;
-        let unknown_care_unit = || {
-            ApiError::field(
-                invalid_id("CARE_UNIT"),
-                Some(FieldPath::path("care_unit_id")),
-            )
-        };
-        let text = params.get("care_unit_id").map_or("", String::as_str);
-        let care_unit = CareUnitId::new(text).map_err(|_| unknown_care_unit())?;
+impl CareUnitPath {
+    /// Looks the care unit up (C14, in the order of C30).
+    ///
+    /// # Errors
+    /// `INVALID_CARE_UNIT_ID` for an unknown care unit, or the answer for the port's failure.
+    async fn check(self, state: &AppState) -> Result<Scope, ApiError> {
+        let care_unit = self.care_unit.ok_or_else(unknown_care_unit)?;
         let care_units = state
             .ports
             .catalog
@@ -420,67 +392,177 @@ impl FromRequestParts<AppState> for Scope {
         if !care_units.iter().any(|unit| unit.id == care_unit) {
             return Err(unknown_care_unit());
         }
-        Ok(Self { care_unit, params })
+        Ok(Scope {
+            profile: self.profile,
+            care_unit,
+            params: self.params,
+        })
     }
 }
 
-/// The query parameters in order; unknown ones are ignored (C12). `+` has already become a
-/// space here, which the datetime check refuses (C35).
+impl<S: Send + Sync> FromRequestParts<S> for CareUnitPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let params = PathParams::read(parts);
+        let profile = profile_of(&params)?;
+        let care_unit = CareUnitId::new(params.get(Field::CareUnitId)).ok();
+        Ok(Self {
+            profile,
+            care_unit,
+            params,
+        })
+    }
+}
+
+/// A route under `{CU}` whose `{emr}` has a profile and whose care unit exists, checked in
+/// that order (C30), with its other path parameters.
+#[derive(Debug)]
+pub(crate) struct Scope {
+    profile: &'static EhrProfile,
+    care_unit: CareUnitId,
+    params: PathParams,
+}
+
+impl Scope {
+    /// A path parameter, decoded; empty if absent (routes always have theirs).
+    fn param(&self, field: Field) -> &str {
+        self.params.get(field)
+    }
+
+    /// C43: whether the EHR supports `operation`.
+    ///
+    /// # Errors
+    /// `NOT_SUPPORTED` with a `null` path when it does not.
+    fn supports(&self, operation: Operation) -> Result<(), ApiError> {
+        check_operation(self.profile, operation)
+    }
+}
+
+impl FromRequestParts<AppState> for Scope {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        CareUnitPath::from_request_parts(parts, state)
+            .await?
+            .check(state)
+            .await
+    }
+}
+
+/// A query read into one of `leyr-wire`'s parameter types: the first value of a repeated
+/// parameter wins, unknown parameters are ignored (C12). `+` has already become a space here,
+/// which the datetime check refuses (C35).
 #[derive(Debug, Default)]
-pub(crate) struct QueryParams(Vec<(String, String)>);
+pub(crate) struct Params<T>(T);
 
-impl QueryParams {
-    /// The first value of `name`.
-    fn first(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+        let whole_query = || ApiError::field(ErrorCode::BadInput, Some(&FieldPath::whole_query()));
+        let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
-            .map(|Query(pairs)| Self(pairs))
-            .map_err(|_| ApiError::field(ErrorCode::BadInput, Some(FieldPath::new(["query"]))))
+            .map_err(|_| whole_query())?;
+        leyr_wire::query::from_pairs(pairs)
+            .map(Self)
+            .map_err(|_| whole_query())
     }
-}
-
-/// C20: the status to report, whatever adapter serves the sandbox: the domain's rule that a
-/// booked appointment whose end has passed is completed.
-fn reported_status(appointment: &Appointment, now: DateTime<FixedOffset>) -> AppointmentStatus {
-    let (end, now) = (to_utc(&appointment.end()), to_utc(&now));
-    if is_completed(appointment.status(), end, now) {
-        AppointmentStatus::Completed
-    } else {
-        appointment.status().clone()
-    }
-}
-
-/// The JSON of an appointment as reported now (C20, C21, C35).
-fn appointment_json(appointment: &Appointment, now: DateTime<FixedOffset>) -> AppointmentDto {
-    let mut dto = mapping::appointment_dto(appointment);
-    dto.status = reported_status(appointment, now).as_str().to_owned();
-    dto
 }
 
 #[cfg(test)]
 mod tests {
+    use leyr_domain::ehr::{Operations, TAKECARE};
+    use leyr_wire::segment;
+
     use super::*;
 
     #[test]
+    fn c43_an_operation_outside_the_profile_is_not_supported_with_a_null_path() {
+        for operation in Operation::ALL {
+            assert!(check_operation(&TAKECARE, operation).is_ok(), "{operation}");
+        }
+        let mut without_notes = TAKECARE.clone();
+        without_notes.operations =
+            Operations::without(&[Operation::ListNotes, Operation::WriteNote]);
+        let refused = check_operation(&without_notes, Operation::WriteNote).unwrap_err();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(refused.entries().len(), 1);
+        assert_eq!(
+            refused.entries()[0].error_code,
+            Some(ErrorCode::NotSupported)
+        );
+        assert!(refused.entries()[0].path.is_null());
+        assert!(check_operation(&without_notes, Operation::Book).is_ok());
+    }
+
+    #[test]
+    fn path_parameters_show_their_names_only() {
+        let params = PathParams(vec![
+            (Field::Emr, "takecare".to_owned()),
+            (
+                Field::PatientId,
+                "se_personal_number:197110021834".to_owned(),
+            ),
+        ]);
+        assert_eq!(
+            params.get(Field::PatientId),
+            "se_personal_number:197110021834"
+        );
+        assert_eq!(params.get(Field::AppointmentId), "");
+        assert_eq!(format!("{params:?}"), "{Emr, PatientId}");
+    }
+
+    #[test]
     fn c9_segments_are_percent_decoded_once_with_u_fffd_for_bytes_that_are_not_utf8() {
-        assert_eq!(percent_decode_lossy("emr_id%3A10"), "emr_id:10");
-        assert_eq!(percent_decode_lossy("emr_id%3a10"), "emr_id:10");
-        assert_eq!(percent_decode_lossy("a%253Ab"), "a%3Ab");
-        assert_eq!(percent_decode_lossy("%C3%A5"), "å");
-        assert_eq!(percent_decode_lossy("%FFx"), "\u{FFFD}x");
+        assert_eq!(segment::decode("emr_id%3A10"), "emr_id:10");
+        assert_eq!(segment::decode("emr_id%3a10"), "emr_id:10");
+        assert_eq!(segment::decode("a%253Ab"), "a%3Ab");
+        assert_eq!(segment::decode("%C3%A5"), "å");
+        assert_eq!(segment::decode("%FFx"), "\u{FFFD}x");
         for kept in ["%", "%Z", "%ZZ", "100%", "%4"] {
-            assert_eq!(percent_decode_lossy(kept), kept);
+            assert_eq!(segment::decode(kept), kept);
+        }
+    }
+
+    #[test]
+    fn c4_credentials_are_the_id_then_the_secret() {
+        let credentials = Credentials {
+            client_id: Some("app".to_owned()),
+            client_secret: Some("s3cret".to_owned()),
+        };
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.insert(*name, axum::http::HeaderValue::from_static(value));
+            }
+            headers
+        };
+        let detail =
+            |result: Result<(), ApiError>| result.err().map(|error| error.into_response().status());
+        assert_eq!(
+            detail(check_credentials(
+                &credentials,
+                &headers(&[
+                    ("x-leyr-client-id", "app"),
+                    ("x-leyr-client-secret", "s3cret")
+                ])
+            )),
+            None
+        );
+        for refused in [
+            headers(&[]),
+            headers(&[("x-leyr-client-id", "")]),
+            headers(&[
+                ("x-leyr-client-id", "other"),
+                ("x-leyr-client-secret", "s3cret"),
+            ]),
+            headers(&[("x-leyr-client-id", "app")]),
+        ] {
+            assert_eq!(
+                detail(check_credentials(&credentials, &refused)),
+                Some(StatusCode::UNAUTHORIZED)
+            );
         }
     }
 }

@@ -1,17 +1,22 @@
-//! Patients: find (§3.6, C16), create (§3.7, C17) and get (§3.8, C6, C7).
+//! Patients: find (§3.6, C16), create (§3.7, C17, C41) and get (§3.8, C6, C7).
 
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::NaiveDate;
+use leyr_domain::ehr::{EhrProfile, ExternalIdError, Operation};
 use leyr_domain::error::Entity;
+use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::{EmailAddress, NewPatient, PatientSearch, PersonName, PhoneNumber};
-use leyr_http::mapping;
-use leyr_http::wire::{ErrorCode, PatientDto};
+use leyr_wire::dto::{CreatePatientRequest, PatientDto};
+use leyr_wire::query::PatientSearchParams;
+use leyr_wire::{ErrorCode, Field, FieldPath, Input, mapping};
 
-use super::{AppState, QueryParams, Scope};
+use super::{AppState, Params, Scope};
 use crate::port_errors::{self, Origins};
-use crate::problem::{ApiError, FieldPath, json};
+use crate::problem::{ApiError, json};
+use crate::problems::Problems;
 use crate::request_body::{self, JSON_LIMIT_BYTES};
 use crate::typed_ids;
 
@@ -23,17 +28,22 @@ use crate::typed_ids;
 pub(super) async fn find(
     State(state): State<AppState>,
     scope: Scope,
-    query: QueryParams,
+    Params(params): Params<PatientSearchParams>,
 ) -> Result<Response, ApiError> {
-    let given = |name: &str| query.first(name).filter(|text| !text.trim().is_empty());
-    let (first_name, last_name) = (given("first_name"), given("last_name"));
+    scope.supports(Operation::FindPatients)?;
+    let given = |name: &Option<String>| {
+        name.as_deref()
+            .filter(|text| !text.trim().is_empty())
+            .map(str::to_owned)
+    };
+    let (first_name, last_name) = (given(&params.first_name), given(&params.last_name));
     if first_name.is_none() && last_name.is_none() {
         return Err(ApiError::field(
             ErrorCode::MissingRequiredField,
-            Some(FieldPath::query("first_name")),
+            Some(&FieldPath::query(Field::FirstName)),
         ));
     }
-    let name = |text: Option<&str>| text.map(PersonName::new).transpose();
+    let name = |text: Option<String>| text.as_deref().map(PersonName::new).transpose();
     let (Ok(first_name), Ok(last_name)) = (name(first_name), name(last_name)) else {
         return Ok(json(StatusCode::OK, &Vec::<PatientDto>::new()));
     };
@@ -49,60 +59,28 @@ pub(super) async fn find(
     Ok(json(StatusCode::OK, &body))
 }
 
+/// A required name (C41): 1 to 100 characters once trimmed, no control character and no ASCII
+/// digit, as the domain's [`PersonName`] holds it; else `BAD_INPUT` at `["body", field]`.
+fn name(problems: &mut Problems, input: &Input<String>, field: Field) -> Option<PersonName> {
+    let path = FieldPath::body(field);
+    let text = problems.required(input, &path)?;
+    PersonName::new(text)
+        .map_err(|_| problems.add(ErrorCode::BadInput, &path))
+        .ok()
+}
+
 /// `POST {CU}/patients` (§3.7).
 ///
 /// C17: an upsert on `external_id`: 201 with a new patient, 200 with an existing one unchanged.
-/// `first_name`, `last_name` and `external_id` are required; `phones` (E.164) and `emails`
-/// default to `[]`; an `external_id` that breaks C33 is `BAD_INPUT` at
-/// `["body","external_id"]`. Every field problem is reported at once.
+/// The body is read by [`registration`]. Every field problem is reported at once.
 pub(super) async fn create(
     State(state): State<AppState>,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let mut fields = request_body::json_object(body, JSON_LIMIT_BYTES).await?;
-    let name = |fields: &mut request_body::Fields, field: &str| {
-        let text = fields.required_text(field)?;
-        PersonName::new(&text)
-            .map_err(|_| fields.problem(ErrorCode::BadInput, FieldPath::body(field)))
-            .ok()
-    };
-    let first_name = name(&mut fields, "first_name");
-    let last_name = name(&mut fields, "last_name");
-    let personnummer = fields.required_text("external_id").and_then(|text| {
-        let valid = typed_ids::external_id(&text, state.today());
-        if valid.is_none() {
-            fields.problem(ErrorCode::BadInput, FieldPath::body("external_id"));
-        }
-        valid
-    });
-    let mut phones = Vec::new();
-    for (index, text) in fields.text_list("phones") {
-        match PhoneNumber::new(&text) {
-            Ok(phone) => phones.push(phone),
-            Err(_) => fields.problem(ErrorCode::BadInput, FieldPath::body("phones").index(index)),
-        }
-    }
-    let mut emails = Vec::new();
-    for (index, text) in fields.text_list("emails") {
-        match EmailAddress::new(&text) {
-            Ok(email) => emails.push(email),
-            Err(_) => fields.problem(ErrorCode::BadInput, FieldPath::body("emails").index(index)),
-        }
-    }
-    fields.finish()?;
-    let (Some(first_name), Some(last_name), Some(personnummer)) =
-        (first_name, last_name, personnummer)
-    else {
-        return Err(ApiError::bad_request(Vec::new()));
-    };
-    let new_patient = NewPatient {
-        personnummer,
-        first_name,
-        last_name,
-        phones,
-        emails,
-    };
+    scope.supports(Operation::RegisterPatient)?;
+    let request: CreatePatientRequest = request_body::read(body, JSON_LIMIT_BYTES).await?;
+    let new_patient = registration(&request, scope.profile, state.today())?;
     let registration = state
         .ports
         .patients
@@ -117,15 +95,112 @@ pub(super) async fn create(
     Ok(json(status, &mapping::patient_dto(registration.patient())))
 }
 
-/// `GET {CU}/patients/{patient_id}` (§3.8): bare, `emr_id:` and `se_personal_number:` ids reach
-/// the same patient (C6); other types are refused as C7 says.
+/// Reads a registration as `profile` asks, on `today` (C17, C33, C41, C43):
+///
+/// - `first_name` and `last_name` are required, and hold a name (C41);
+/// - `external_id` follows the profile's rule: for TakeCare a required personnummer (C33),
+///   `MISSING_REQUIRED_FIELD` when missing and `BAD_INPUT` at `["body","external_id"]` when
+///   invalid;
+/// - `phones` (E.164) and `emails` default to `[]`, each bad entry `BAD_INPUT` at its index; a
+///   profile that requires a phone answers `MISSING_REQUIRED_FIELD` at `["body","phones"]`
+///   when none is given.
+///
+/// # Errors
+/// One 400 listing every problem of the body.
+fn registration(
+    request: &CreatePatientRequest,
+    profile: &EhrProfile,
+    today: NaiveDate,
+) -> Result<NewPatient, ApiError> {
+    let mut problems = Problems::new();
+    let first_name = name(&mut problems, &request.first_name, Field::FirstName);
+    let last_name = name(&mut problems, &request.last_name, Field::LastName);
+    let external_id_path = FieldPath::body(Field::ExternalId);
+    let external_id = match &request.external_id {
+        Input::Invalid(_) => {
+            problems.add(ErrorCode::BadInput, &external_id_path);
+            None
+        }
+        given => {
+            // A blank text counts as none given, as for every required text.
+            let text = given
+                .value()
+                .map(String::as_str)
+                .filter(|text| !text.trim().is_empty());
+            match profile.external_id.check(text, today) {
+                Ok(Some(NationalId::Personnummer(personnummer))) => Some(personnummer),
+                Ok(_) => None,
+                Err(ExternalIdError::Missing) => {
+                    problems.add(ErrorCode::MissingRequiredField, &external_id_path);
+                    None
+                }
+                Err(_) => {
+                    problems.add(ErrorCode::BadInput, &external_id_path);
+                    None
+                }
+            }
+        }
+    };
+    let phones_path = FieldPath::body(Field::Phones);
+    let mut phones = Vec::new();
+    for (index, text) in problems.texts(&request.phones, &phones_path) {
+        match PhoneNumber::new(text) {
+            Ok(phone) => phones.push(phone),
+            Err(_) => problems.add(ErrorCode::BadInput, &phones_path.clone().index(index)),
+        }
+    }
+    let no_phone_given = match &request.phones {
+        Input::Value(items) => items.is_empty(),
+        Input::Absent | Input::Null => true,
+        Input::Invalid(_) => false,
+    };
+    if profile.requires_phone && no_phone_given {
+        problems.add(ErrorCode::MissingRequiredField, &phones_path);
+    }
+    let emails_path = FieldPath::body(Field::Emails);
+    let mut emails = Vec::new();
+    for (index, text) in problems.texts(&request.emails, &emails_path) {
+        match EmailAddress::new(text) {
+            Ok(email) => emails.push(email),
+            Err(_) => problems.add(ErrorCode::BadInput, &emails_path.clone().index(index)),
+        }
+    }
+    problems.finish()?;
+    // A profile whose `external_id` is optional, unchecked or not a personnummer registers
+    // patients the domain's `NewPatient` cannot hold yet (it needs a personnummer): such a
+    // registration is refused as not supported rather than half done.
+    let Some(personnummer) = external_id else {
+        return Err(ApiError::field(
+            ErrorCode::NotSupported,
+            Some(&external_id_path),
+        ));
+    };
+    let (Some(first_name), Some(last_name)) = (first_name, last_name) else {
+        return Err(ApiError::bad_request(Vec::new()));
+    };
+    Ok(NewPatient {
+        personnummer,
+        first_name,
+        last_name,
+        phones,
+        emails,
+    })
+}
+
+/// `GET {CU}/patients/{patient_id}` (§3.8): every id type the profile takes reaches the same
+/// patient (C6); other types are refused as C7 says.
 pub(super) async fn get_one(
     State(state): State<AppState>,
     scope: Scope,
 ) -> Result<Response, ApiError> {
-    let path = FieldPath::path("patient_id");
-    let patient_ref =
-        typed_ids::patient_id(scope.param("patient_id"), state.today(), path.clone())?;
+    scope.supports(Operation::GetPatient)?;
+    let path = FieldPath::path(Field::PatientId);
+    let patient_ref = typed_ids::patient_id(
+        scope.param(Field::PatientId),
+        scope.profile,
+        state.today(),
+        &path,
+    )?;
     let patient = state
         .ports
         .patients
@@ -133,4 +208,88 @@ pub(super) async fn get_one(
         .await
         .map_err(|error| port_errors::read(&error, &Origins::none().with(Entity::Patient, path)))?;
     Ok(json(StatusCode::OK, &mapping::patient_dto(&patient)))
+}
+
+#[cfg(test)]
+mod tests {
+    use leyr_domain::ehr::TAKECARE;
+
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 3, 25).unwrap()
+    }
+
+    fn text(value: &str) -> Input<String> {
+        Input::Value(value.to_owned())
+    }
+
+    fn codes(result: Result<NewPatient, ApiError>) -> Vec<(String, serde_json::Value)> {
+        let Err(error) = result else {
+            return Vec::new();
+        };
+        error
+            .entries()
+            .iter()
+            .map(|entry| {
+                let code = entry.error_code.as_ref().map(ErrorCode::as_string);
+                (code.unwrap_or_default(), entry.path.clone())
+            })
+            .collect()
+    }
+
+    fn alfa() -> CreatePatientRequest {
+        CreatePatientRequest {
+            first_name: text("Testperson"),
+            last_name: text("Alfa"),
+            external_id: text("197110021834"),
+            ..CreatePatientRequest::default()
+        }
+    }
+
+    #[test]
+    fn c17_a_takecare_registration_needs_names_and_a_personnummer_but_no_phone() {
+        assert!(registration(&alfa(), &TAKECARE, today()).is_ok());
+        let request = CreatePatientRequest {
+            external_id: text("   "),
+            ..alfa()
+        };
+        assert_eq!(
+            codes(registration(&request, &TAKECARE, today())),
+            [(
+                ErrorCode::MissingRequiredField.as_string(),
+                FieldPath::body(Field::ExternalId).to_value()
+            )]
+        );
+    }
+
+    #[test]
+    fn c43_a_profile_that_requires_a_phone_refuses_a_registration_without_one() {
+        let mut with_phone = TAKECARE.clone();
+        with_phone.requires_phone = true;
+        let missing = [(
+            ErrorCode::MissingRequiredField.as_string(),
+            FieldPath::body(Field::Phones).to_value(),
+        )];
+        for phones in [Input::Absent, Input::Null, Input::Value(Vec::new())] {
+            let request = CreatePatientRequest { phones, ..alfa() };
+            assert_eq!(codes(registration(&request, &with_phone, today())), missing);
+        }
+        let request = CreatePatientRequest {
+            phones: Input::Value(vec![text("+46701234567")]),
+            ..alfa()
+        };
+        assert!(registration(&request, &with_phone, today()).is_ok());
+        let request = CreatePatientRequest {
+            phones: Input::Value(vec![text("0701234567")]),
+            ..alfa()
+        };
+        assert_eq!(
+            codes(registration(&request, &with_phone, today())),
+            [(
+                ErrorCode::BadInput.as_string(),
+                FieldPath::body(Field::Phones).index(0).to_value()
+            )]
+        );
+    }
 }

@@ -8,18 +8,20 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::SubsecRound;
 use leyr_domain::document::{DocumentFormat, MAX_DOCUMENT_BYTES, NewDocument};
+use leyr_domain::ehr::Operation;
 use leyr_domain::error::Entity;
 use leyr_domain::ids::ResourceId;
 use leyr_domain::medical_note::{NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
 use leyr_domain::patient::PatientRef;
-use leyr_http::mapping;
-use leyr_http::wire::ErrorCode;
-use serde_json::Value;
+use leyr_domain::text::TextKind;
+use leyr_wire::dto::{CreateMedicalNoteRequest, Input, UploadDocumentRequest};
+use leyr_wire::{ErrorCode, Field, FieldPath, mapping};
 
 use super::{AppState, Scope};
 use crate::port_errors::{self, Origins};
-use crate::problem::{ApiError, FieldPath, invalid_id, json};
-use crate::request_body::{self, DOCUMENT_LIMIT_BYTES, Fields, JSON_LIMIT_BYTES};
+use crate::problem::{ApiError, json};
+use crate::problems::Problems;
+use crate::request_body::{self, DOCUMENT_LIMIT_BYTES, JSON_LIMIT_BYTES};
 use crate::typed_ids;
 
 /// The longest document title or type, in characters (the domain's limit).
@@ -28,9 +30,13 @@ const MAX_LABEL_CHARS: usize = 200;
 /// The patient of the path, read as C7 says and looked up, so that an unknown patient is
 /// reported before any body problem (C30's order: ids, then body).
 async fn patient(state: &AppState, scope: &Scope) -> Result<PatientRef, ApiError> {
-    let path = FieldPath::path("patient_id");
-    let patient_ref =
-        typed_ids::patient_id(scope.param("patient_id"), state.today(), path.clone())?;
+    let path = FieldPath::path(Field::PatientId);
+    let patient_ref = typed_ids::patient_id(
+        scope.param(Field::PatientId),
+        scope.profile,
+        state.today(),
+        &path,
+    )?;
     state
         .ports
         .patients
@@ -42,18 +48,21 @@ async fn patient(state: &AppState, scope: &Scope) -> Result<PatientRef, ApiError
 
 fn origins() -> Origins {
     Origins::none()
-        .with(Entity::Patient, FieldPath::path("patient_id"))
-        .with(Entity::Author, FieldPath::body("created_by_id"))
-        .with(Entity::Resource, FieldPath::body("created_by_id"))
+        .with(Entity::Patient, FieldPath::path(Field::PatientId))
+        .with(Entity::Author, FieldPath::body(Field::CreatedById))
+        .with(Entity::Resource, FieldPath::body(Field::CreatedById))
 }
 
-/// Reads `created_by_id`: a resource id (C7), `INVALID_CREATED_BY_ID` when malformed.
-fn author(fields: &mut Fields) -> Option<ResourceId> {
-    let text = fields.required_text("created_by_id")?;
-    fields.check(typed_ids::resource_id(
-        &text,
-        invalid_id("CREATED_BY"),
-        FieldPath::body("created_by_id"),
+/// Reads `created_by_id`: a resource id the profile takes (C7), `INVALID_CREATED_BY_ID` when
+/// malformed.
+fn author(problems: &mut Problems, scope: &Scope, input: &Input<String>) -> Option<ResourceId> {
+    let path = FieldPath::body(Field::CreatedById);
+    let text = problems.required(input, &path)?;
+    problems.check(typed_ids::resource_id(
+        text,
+        scope.profile,
+        Entity::Author,
+        &path,
     ))
 }
 
@@ -62,8 +71,13 @@ pub(super) async fn list_notes(
     State(state): State<AppState>,
     scope: Scope,
 ) -> Result<Response, ApiError> {
-    let path = FieldPath::path("patient_id");
-    let patient_ref = typed_ids::patient_id(scope.param("patient_id"), state.today(), path)?;
+    scope.supports(Operation::ListNotes)?;
+    let patient_ref = typed_ids::patient_id(
+        scope.param(Field::PatientId),
+        scope.profile,
+        state.today(),
+        &FieldPath::path(Field::PatientId),
+    )?;
     let mut notes = state
         .ports
         .notes
@@ -85,42 +99,48 @@ pub(super) async fn list_notes(
 /// `POST {CU}/patients/{patient_id}/medical-notes` (§3.16): 201 with the note.
 ///
 /// C26: `leyr_unstructured` only (`NOT_SUPPORTED` otherwise); an empty or missing
-/// `content.unstructured` is `INVALID_NOTE_CONTENT`; an unknown author `INVALID_CREATED_BY_ID`;
-/// a missing `title` or `template_id` `MISSING_REQUIRED_FIELD`.
+/// `content.unstructured`, or one with a control character other than tab and line breaks
+/// (C41), is `INVALID_NOTE_CONTENT`; an unknown author `INVALID_CREATED_BY_ID`; a missing
+/// `title` or `template_id` `MISSING_REQUIRED_FIELD`, and a title that is not one line of text
+/// (C41) `BAD_INPUT`.
 pub(super) async fn write_note(
     State(state): State<AppState>,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
+    scope.supports(Operation::WriteNote)?;
     let patient_ref = patient(&state, &scope).await?;
-    let mut fields = request_body::json_object(body, JSON_LIMIT_BYTES).await?;
-    let template = fields.required_text("template_id").and_then(|template_id| {
-        match NoteTemplate::from_wire(&template_id) {
+    let request: CreateMedicalNoteRequest = request_body::read(body, JSON_LIMIT_BYTES).await?;
+    let mut problems = Problems::new();
+    let template_path = FieldPath::body(Field::TemplateId);
+    let template = problems
+        .required(&request.template_id, &template_path)
+        .and_then(|template_id| match NoteTemplate::from_wire(template_id) {
             NoteTemplate::Unstructured => Some(NoteTemplate::Unstructured),
             _ => {
-                fields.problem(ErrorCode::NotSupported, FieldPath::body("template_id"));
+                problems.add(ErrorCode::NotSupported, &template_path);
                 None
             }
-        }
-    });
-    let title = fields.required_text("title").and_then(|title| {
-        NoteTitle::new(title)
-            .map_err(|_| fields.problem(ErrorCode::BadInput, FieldPath::body("title")))
-            .ok()
-    });
-    let author = author(&mut fields);
-    let content_path = FieldPath::body("content").key("unstructured");
-    let text = match fields.get("content") {
-        Some(Value::Object(content)) => match content.get("unstructured") {
-            Some(Value::String(text)) => NoteText::new(text.clone()).ok(),
-            _ => None,
-        },
-        _ => None,
-    };
+        });
+    let title_path = FieldPath::body(Field::Title);
+    let title = problems
+        .required(&request.title, &title_path)
+        .and_then(|title| {
+            NoteTitle::new(title)
+                .map_err(|_| problems.add(ErrorCode::BadInput, &title_path))
+                .ok()
+        });
+    let author = author(&mut problems, &scope, &request.created_by_id);
+    let text = request
+        .content
+        .value()
+        .and_then(|content| content.unstructured.value())
+        .and_then(|text| NoteText::new(text.as_str()).ok());
     if text.is_none() {
-        fields.problem(ErrorCode::InvalidNoteContent, content_path);
+        let content_path = FieldPath::body(Field::Content).key(Field::Unstructured);
+        problems.add(ErrorCode::InvalidNoteContent, &content_path);
     }
-    fields.finish()?;
+    problems.finish()?;
     let (Some(template), Some(title), Some(author), Some(text)) = (template, title, author, text)
     else {
         return Err(ApiError::bad_request(Vec::new()));
@@ -144,55 +164,65 @@ pub(super) async fn write_note(
     ))
 }
 
+/// A document's `title` or `type`: required, at most 200 characters and one line of text, with
+/// no control character (C41); else `BAD_INPUT` at `["body", field]`.
+fn label<'a>(problems: &mut Problems, input: &'a Input<String>, field: Field) -> Option<&'a str> {
+    let path = FieldPath::body(field);
+    let text = problems.required(input, &path)?;
+    if text.chars().count() > MAX_LABEL_CHARS || !TextKind::SingleLine.allows(text) {
+        problems.add(ErrorCode::BadInput, &path);
+        return None;
+    }
+    Some(text)
+}
+
 /// `POST {CU}/patients/{patient_id}/documents` (§3.17): 201 with the metadata, never the
 /// content.
 ///
 /// C27: `application/pdf`, `image/jpeg` and `image/png` only (`NOT_SUPPORTED` otherwise);
-/// `content` must be standard padded base64 of at most 10 MiB (`BAD_INPUT` otherwise). This
-/// route takes JSON bodies of up to 14 MiB (see [`DOCUMENT_LIMIT_BYTES`]).
+/// `content` must be standard padded base64 of at most 10 MiB (`BAD_INPUT` otherwise); the
+/// `title` and `type` are single lines (C41). This route takes JSON bodies of up to 14 MiB (see
+/// [`DOCUMENT_LIMIT_BYTES`]).
 pub(super) async fn upload_document(
     State(state): State<AppState>,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
+    scope.supports(Operation::UploadDocument)?;
     let patient_ref = patient(&state, &scope).await?;
-    let mut fields = request_body::json_object(body, DOCUMENT_LIMIT_BYTES).await?;
-    let content = fields.required_text("content").and_then(|text| {
-        let decoded = decode_content(&text);
-        if decoded.is_none() {
-            fields.problem(ErrorCode::BadInput, FieldPath::body("content"));
-        }
-        decoded
-    });
-    let format =
-        fields
-            .required_text("format")
-            .and_then(|mime| match DocumentFormat::from_mime(&mime) {
-                DocumentFormat::Other(_) => {
-                    fields.problem(ErrorCode::NotSupported, FieldPath::body("format"));
-                    None
-                }
-                format => Some(format),
-            });
-    let label = |fields: &mut Fields, name: &str| {
-        let text = fields.required_text(name)?;
-        if text.chars().count() > MAX_LABEL_CHARS {
-            fields.problem(ErrorCode::BadInput, FieldPath::body(name));
-            return None;
-        }
-        Some(text)
-    };
-    let title = label(&mut fields, "title");
-    let kind = label(&mut fields, "type");
-    let author = author(&mut fields);
-    fields.finish()?;
+    let request: UploadDocumentRequest = request_body::read(body, DOCUMENT_LIMIT_BYTES).await?;
+    let mut problems = Problems::new();
+    let content_path = FieldPath::body(Field::Content);
+    let content = problems
+        .required(&request.content, &content_path)
+        .and_then(|text| {
+            let decoded = decode_content(text);
+            if decoded.is_none() {
+                problems.add(ErrorCode::BadInput, &content_path);
+            }
+            decoded
+        });
+    let format_path = FieldPath::body(Field::Format);
+    let format = problems
+        .required(&request.format, &format_path)
+        .and_then(|mime| match DocumentFormat::from_mime(mime) {
+            DocumentFormat::Other(_) => {
+                problems.add(ErrorCode::NotSupported, &format_path);
+                None
+            }
+            format => Some(format),
+        });
+    let title = label(&mut problems, &request.title, Field::Title);
+    let kind = label(&mut problems, &request.kind, Field::Type);
+    let author = author(&mut problems, &scope, &request.created_by_id);
+    problems.finish()?;
     let (Some(content), Some(format), Some(title), Some(kind), Some(author)) =
         (content, format, title, kind, author)
     else {
         return Err(ApiError::bad_request(Vec::new()));
     };
     let document = NewDocument::new(title, kind, format, author, content)
-        .map_err(|_| ApiError::field(ErrorCode::BadInput, Some(FieldPath::body("content"))))?;
+        .map_err(|_| ApiError::field(ErrorCode::BadInput, Some(&content_path)))?;
     let mut uploaded = state
         .ports
         .documents

@@ -868,3 +868,97 @@ async fn c19_sixty_four_concurrent_bookings_of_one_slot_give_exactly_one_appoint
         .await;
     assert_eq!(listed.body.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn c40_one_appointment_is_read_by_its_id_as_the_list_reports_it() {
+    let harness = Harness::start().await;
+    // The seed's history: reported completed (C20), ids unprefixed (C21).
+    let history = harness.get(&appointments()).await.body;
+    for listed in history.as_array().unwrap() {
+        let reply = harness.get(&one(&listed["id"])).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(reply.body.is_object(), "one object, not a list");
+        assert_eq!(&reply.body, listed);
+        assert_eq!(reply.body["status"], "completed");
+    }
+    // A booking made with typed ids reads back as it was answered.
+    let mut body = booking(
+        &harness.first_slot(EHN, "1001").await,
+        &format!("se_personal_number:{ALFA}"),
+        Some("First consultation"),
+    );
+    body["resource_id"] = json!(format!("emr_id:{EHN}"));
+    let booked = harness.post(&appointments(), body).await.body[0].clone();
+    let reply = harness.get(&one(&booked["id"])).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body, booked);
+    assert_eq!(reply.body["patient_id"], ALFA);
+    assert_eq!(reply.body["resource_id"], EHN);
+    // Its status follows the clock and the changes, as the list's does.
+    harness
+        .clock
+        .advance(TimeDelta::hours(1) + TimeDelta::seconds(1));
+    assert_eq!(
+        harness.get(&one(&booked["id"])).await.body["status"],
+        "completed"
+    );
+    let slot = harness.first_slot(EHN, "1001").await;
+    let later = harness.book(&slot, ALFA, None).await;
+    harness
+        .patch(&one(&later["id"]), json!({"status": "cancelled"}))
+        .await;
+    assert_eq!(
+        harness.get(&one(&later["id"])).await.body["status"],
+        "cancelled"
+    );
+}
+
+#[tokio::test]
+async fn c40_an_unknown_appointment_id_is_invalid_appointment_id_at_its_path() {
+    let harness = Harness::start().await;
+    for id in ["nope", "%FF", "%20", "8b7d3c2e-5f1a-4c7e-9d2b-1a6f0e4c9b10"] {
+        let reply = harness.get(&format!("{CU}/appointments/{id}")).await;
+        reply.assert_error("INVALID_APPOINTMENT_ID", json!(["path", "appointment_id"]));
+    }
+    // The care unit is checked first (C30).
+    let reply = harness
+        .get("/api/emrs/takecare/care-units/99/appointments/nope")
+        .await;
+    reply.assert_error("INVALID_CARE_UNIT_ID", json!(["path", "care_unit_id"]));
+}
+
+#[tokio::test]
+async fn c40_c24_changes_look_their_appointments_up_by_id() {
+    let harness = Harness::start().await;
+    let booked = book_three(&harness).await;
+    // A change to one appointment leaves the others as they were.
+    let reply = harness
+        .patch(&one(&booked[1]), json!({"status": "cancelled"}))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(harness.get(&one(&booked[0])).await.body["status"], "booked");
+    // A bulk cancel finds each id on its own: known, unknown and completed ones.
+    let history = harness.get(&appointments()).await.body;
+    let reply = harness
+        .patch(
+            &appointments(),
+            json!({"ids": [booked[0], "nope", history[1]["id"], booked[2]],
+                   "status": "cancelled"}),
+        )
+        .await;
+    reply.assert_errors(&[
+        ("INVALID_APPOINTMENT_ID", json!(["body", "ids", 1])),
+        ("BAD_INPUT", json!(["body", "ids", 2])),
+    ]);
+    let reply = harness
+        .patch(
+            &appointments(),
+            json!({"ids": [booked[2], booked[1], booked[0]], "status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        ids(&reply.body),
+        [booked[2].clone(), booked[1].clone(), booked[0].clone()]
+    );
+}

@@ -29,7 +29,8 @@ async fn c30_a_wrong_method_is_a_405_problem() {
     let harness = Harness::start().await;
     for (method, path) in [
         (Method::DELETE, format!("{CU}/appointments")),
-        (Method::GET, format!("{CU}/appointments/x")),
+        // `GET` of one appointment is a route (C40); `POST` is not.
+        (Method::POST, format!("{CU}/appointments/x")),
         (Method::POST, format!("{CU}/timeslots")),
         (Method::PUT, format!("{CU}/patients/{ALFA}")),
         (Method::GET, format!("{CU}/patients/{ALFA}/documents")),
@@ -336,12 +337,11 @@ fn raw_request(addr: std::net::SocketAddr, request: &[u8]) -> String {
 
 #[tokio::test]
 async fn c9_an_embedded_router_nested_under_a_prefix_reads_its_path_segments_the_same() {
-    let router = leyr_sandbox::Sandbox::builder()
-        .clock(std::sync::Arc::new(leyr_in_memory::ManualClock::new(
-            crate::support::monday_morning(),
-        )))
-        .router()
-        .unwrap();
+    let router = leyr_sandbox::Sandbox::builder(std::sync::Arc::new(
+        leyr_in_memory::ManualClock::new(crate::support::monday_morning()),
+    ))
+    .router()
+    .unwrap();
     let app = axum::Router::new().nest("/proxy", router);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/proxy", listener.local_addr().unwrap());

@@ -12,8 +12,9 @@ use leyr_domain::personnummer::Personnummer;
 use leyr_domain::ports::{
     AppointmentBook, Availability, BookError, CareUnitCatalog, PatientDirectory,
 };
+use leyr_domain::retry::RetryPolicy;
 use leyr_domain::timeslot::{TimeWindow, TimeslotQuery};
-use leyr_http::{LeyrClient, RetryPolicy};
+use leyr_http::LeyrClient;
 use leyr_sandbox::HttpFault;
 use secrecy::SecretString;
 

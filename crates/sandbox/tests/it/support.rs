@@ -47,7 +47,7 @@ impl Harness {
                 .try_init();
         }
         let clock = ManualClock::new(monday_morning());
-        let builder = Sandbox::builder().clock(Arc::new(clock.clone()));
+        let builder = Sandbox::builder(Arc::new(clock.clone()));
         let sandbox = configure(builder)
             .spawn("127.0.0.1:0".parse().unwrap())
             .await

@@ -1,4 +1,4 @@
-//! The one place that knows both Leyr's JSON ([`crate::wire`]) and the domain.
+//! The one place that knows both Leyr's JSON ([`crate::dto`]) and the domain.
 //!
 //! `leyr-http` maps responses to domain values and domain requests to bodies; `leyr-sandbox`
 //! maps the other way with the same functions, so both sides agree by construction.
@@ -23,12 +23,19 @@ use leyr_domain::ports::Cancellation;
 use leyr_domain::time::{Rfc3339, format_stockholm, in_stockholm};
 use leyr_domain::timeslot::{SlotText, Timeslot};
 
-use crate::wire::{
+use leyr_domain::appointment::AppointmentQuery;
+use leyr_domain::ehr::IdType;
+use leyr_domain::patient::PatientSearch;
+use leyr_domain::timeslot::TimeslotQuery;
+
+use crate::dto::{
     AppointmentDto, BulkCancelRequest, CareUnitDto, ConfirmationDto, CreateAppointmentRequest,
-    CreateMedicalNoteRequest, CreatePatientRequest, DocumentDto, HealthcareServiceDto,
+    CreateMedicalNoteRequest, CreatePatientRequest, DocumentDto, HealthcareServiceDto, Input,
     MedicalNoteDto, NoteContentDto, PatientDto, ResourceDto, TimeslotDto, TimeslotOut,
-    UpdateAppointmentRequest, UploadDocumentRequest, typed_id,
+    UpdateAppointmentRequest, UploadDocumentRequest,
 };
+use crate::query::{AppointmentParams, PatientSearchParams, TimeslotParams};
+use crate::typed_id::{self, TypedId};
 
 /// A field of an answer that does not fit the domain. Names the field, never its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -149,11 +156,18 @@ pub fn timeslot_dto(slot: &Timeslot) -> TimeslotDto {
 #[must_use]
 pub fn timeslot_out(slot: &Timeslot) -> TimeslotOut<'_> {
     TimeslotOut {
-        start: Rfc3339::new(&in_stockholm(&slot.start())),
-        end: Rfc3339::new(&in_stockholm(&slot.end())),
+        start: slot_time(&slot.start()),
+        end: slot_time(&slot.end()),
         resource_id: slot.resource_id().as_str(),
         healthcare_service_id: slot.healthcare_service_id().as_str(),
     }
+}
+
+/// A slot's `start` or `end` as [`timeslot_out`] writes it: RFC 3339 in Stockholm time (C35).
+/// The text depends on the instant alone, so a writer may reuse it for an instant it has seen.
+#[must_use]
+pub fn slot_time(instant: &DateTime<FixedOffset>) -> Rfc3339 {
+    Rfc3339::new(&in_stockholm(instant))
 }
 
 /// A patient from its JSON. A phone number, e-mail address or `external_id` the domain does not
@@ -206,12 +220,15 @@ pub fn patient_dto(patient: &Patient) -> PatientDto {
 /// The body that registers `patient` (§3.7).
 #[must_use]
 pub fn create_patient_request(patient: &NewPatient) -> CreatePatientRequest {
+    let texts = |items: &mut dyn Iterator<Item = String>| {
+        Input::from(items.map(Input::from).collect::<Vec<_>>())
+    };
     CreatePatientRequest {
-        first_name: patient.first_name.to_string(),
-        last_name: patient.last_name.to_string(),
-        external_id: patient.personnummer.to_string(),
-        phones: patient.phones.iter().map(ToString::to_string).collect(),
-        emails: patient.emails.iter().map(ToString::to_string).collect(),
+        first_name: patient.first_name.to_string().into(),
+        last_name: patient.last_name.to_string().into(),
+        external_id: patient.personnummer.to_string().into(),
+        phones: texts(&mut patient.phones.iter().map(ToString::to_string)),
+        emails: texts(&mut patient.emails.iter().map(ToString::to_string)),
     }
 }
 
@@ -220,9 +237,9 @@ pub fn create_patient_request(patient: &NewPatient) -> CreatePatientRequest {
 #[must_use]
 pub fn patient_id(patient: &PatientRef) -> String {
     match patient {
-        PatientRef::EmrId(id) => typed_id::emr_id(id.as_str()),
+        PatientRef::EmrId(id) => typed_id::typed(IdType::EmrId, id.as_str()),
         PatientRef::Personnummer(personnummer) => {
-            typed_id::se_personal_number(personnummer.as_str())
+            typed_id::typed(IdType::SePersonalNumber, personnummer.as_str())
         }
     }
 }
@@ -232,7 +249,7 @@ pub fn patient_id(patient: &PatientRef) -> String {
 #[must_use]
 pub fn resource_id(resource: &ResourceId) -> String {
     if resource.as_str().contains(':') {
-        typed_id::emr_id(resource.as_str())
+        typed_id::typed(IdType::EmrId, resource.as_str())
     } else {
         resource.to_string()
     }
@@ -252,7 +269,7 @@ pub fn appointment(dto: AppointmentDto) -> Result<Appointment, MappingError> {
         comment: optional(dto.comment).and_then(|text| Comment::new(text).ok()),
         care_unit_id: parse_id!(CareUnitId, dto.care_unit_id, "care_unit_id")?,
         patient: optional(dto.patient_id)
-            .map(|id| parse_id!(PatientEmrId, typed_id::split(&id).value, "patient_id"))
+            .map(|id| parse_id!(PatientEmrId, TypedId::split(&id).value, "patient_id"))
             .transpose()?,
         resource_id: optional(dto.resource_id)
             .map(|id| parse_id!(ResourceId, without_emr_prefix(&id), "resource_id"))
@@ -298,12 +315,12 @@ fn slot_times(slot: &Timeslot) -> (String, String) {
 pub fn create_appointment_request(request: &BookingRequest) -> CreateAppointmentRequest {
     let (start, end) = slot_times(&request.slot);
     CreateAppointmentRequest {
-        start,
-        end,
-        patient_id: patient_id(&request.patient),
-        resource_id: resource_id(request.slot.resource_id()),
-        healthcare_service_id: request.slot.healthcare_service_id().to_string(),
-        comment: request.comment.as_ref().map(ToString::to_string),
+        start: start.into(),
+        end: end.into(),
+        patient_id: patient_id(&request.patient).into(),
+        resource_id: resource_id(request.slot.resource_id()).into(),
+        healthcare_service_id: request.slot.healthcare_service_id().to_string().into(),
+        comment: request.comment.as_ref().map(ToString::to_string).into(),
     }
 }
 
@@ -312,10 +329,10 @@ pub fn create_appointment_request(request: &BookingRequest) -> CreateAppointment
 pub fn reschedule_request(request: &RescheduleRequest) -> UpdateAppointmentRequest {
     let (start, end) = slot_times(&request.slot);
     UpdateAppointmentRequest {
-        start: Some(start),
-        end: Some(end),
-        resource_id: Some(resource_id(request.slot.resource_id())),
-        comment: request.comment.as_ref().map(ToString::to_string),
+        start: start.into(),
+        end: end.into(),
+        resource_id: resource_id(request.slot.resource_id()).into(),
+        comment: request.comment.as_ref().map(ToString::to_string).into(),
         ..UpdateAppointmentRequest::default()
     }
 }
@@ -324,8 +341,12 @@ pub fn reschedule_request(request: &RescheduleRequest) -> UpdateAppointmentReque
 #[must_use]
 pub fn cancel_request(cancellation: &Cancellation) -> UpdateAppointmentRequest {
     UpdateAppointmentRequest {
-        status: Some("cancelled".to_owned()),
-        comment: cancellation.comment.as_ref().map(ToString::to_string),
+        status: AppointmentStatus::Cancelled.as_str().to_owned().into(),
+        comment: cancellation
+            .comment
+            .as_ref()
+            .map(ToString::to_string)
+            .into(),
         ..UpdateAppointmentRequest::default()
     }
 }
@@ -334,9 +355,10 @@ pub fn cancel_request(cancellation: &Cancellation) -> UpdateAppointmentRequest {
 #[must_use]
 pub fn confirm_request(code: &ConfirmationCode) -> UpdateAppointmentRequest {
     UpdateAppointmentRequest {
-        confirmation: Some(ConfirmationDto {
-            code: code.as_str().to_owned(),
-        }),
+        confirmation: ConfirmationDto {
+            code: code.as_str().to_owned().into(),
+        }
+        .into(),
         ..UpdateAppointmentRequest::default()
     }
 }
@@ -348,9 +370,53 @@ pub fn bulk_cancel_request(
     cancellation: &Cancellation,
 ) -> BulkCancelRequest {
     BulkCancelRequest {
-        ids: batch.ids().iter().map(ToString::to_string).collect(),
-        status: "cancelled".to_owned(),
-        comment: cancellation.comment.as_ref().map(ToString::to_string),
+        ids: batch
+            .ids()
+            .iter()
+            .map(|id| Input::from(id.to_string()))
+            .collect::<Vec<_>>()
+            .into(),
+        status: AppointmentStatus::Cancelled.as_str().to_owned().into(),
+        comment: cancellation
+            .comment
+            .as_ref()
+            .map(ToString::to_string)
+            .into(),
+    }
+}
+
+/// The query that lists the slots of `query` (§3.5): times in Stockholm, whole seconds (C15,
+/// C34).
+#[must_use]
+pub fn timeslot_params(query: &TimeslotQuery) -> TimeslotParams {
+    TimeslotParams {
+        resource_id: query.resource_id.as_ref().map(resource_id),
+        healthcare_service_id: query
+            .healthcare_service_id
+            .as_ref()
+            .map(ToString::to_string),
+        start: Some(format_time(&query.window.start())),
+        end: Some(format_time(&query.window.end())),
+    }
+}
+
+/// The query that lists the appointments of `query` (§3.9, C18).
+#[must_use]
+pub fn appointment_params(query: &AppointmentQuery) -> AppointmentParams {
+    AppointmentParams {
+        patient_id: query.patient.as_ref().map(patient_id),
+        resource_id: query.resource_id.as_ref().map(resource_id),
+        start: query.start.as_ref().map(format_time),
+        end: query.end.as_ref().map(format_time),
+    }
+}
+
+/// The query that finds the patients of `search` (§3.6, C16).
+#[must_use]
+pub fn patient_search_params(search: &PatientSearch) -> PatientSearchParams {
+    PatientSearchParams {
+        first_name: search.first_name().map(ToString::to_string),
+        last_name: search.last_name().map(ToString::to_string),
     }
 }
 
@@ -369,7 +435,7 @@ pub fn medical_note(dto: MedicalNoteDto) -> Result<MedicalNote, MappingError> {
             .and_then(|id| ResourceId::new(without_emr_prefix(&id)).ok()),
         text: dto
             .content
-            .and_then(|content| content.unstructured)
+            .and_then(|content| content.unstructured.into_value())
             .and_then(|text| NoteText::new(text).ok()),
     })
 }
@@ -386,7 +452,7 @@ pub fn medical_note_dto(note: &MedicalNote) -> MedicalNoteDto {
             .map(|template| template.as_str().to_owned()),
         title: note.title.as_ref().map(|title| title.as_str().to_owned()),
         content: note.text.as_ref().map(|text| NoteContentDto {
-            unstructured: Some(text.as_str().to_owned()),
+            unstructured: text.as_str().to_owned().into(),
             other: serde_json::Map::new(),
         }),
         created_by_id: note.author.as_ref().map(ToString::to_string),
@@ -397,13 +463,14 @@ pub fn medical_note_dto(note: &MedicalNote) -> MedicalNoteDto {
 #[must_use]
 pub fn create_note_request(note: &NewMedicalNote) -> CreateMedicalNoteRequest {
     CreateMedicalNoteRequest {
-        template_id: note.template.as_str().to_owned(),
-        title: note.title.as_str().to_owned(),
-        created_by_id: resource_id(&note.author),
+        template_id: note.template.as_str().to_owned().into(),
+        title: note.title.as_str().to_owned().into(),
+        created_by_id: resource_id(&note.author).into(),
         content: NoteContentDto {
-            unstructured: Some(note.text.as_str().to_owned()),
+            unstructured: note.text.as_str().to_owned().into(),
             other: serde_json::Map::new(),
-        },
+        }
+        .into(),
     }
 }
 
@@ -433,11 +500,13 @@ pub fn document(dto: DocumentDto) -> Result<Document, MappingError> {
 pub fn upload_document_request(document: &NewDocument) -> UploadDocumentRequest {
     use base64::Engine as _;
     UploadDocumentRequest {
-        content: base64::engine::general_purpose::STANDARD.encode(document.content()),
-        format: document.format().as_str().to_owned(),
-        title: document.title().to_owned(),
-        kind: document.kind().to_owned(),
-        created_by_id: resource_id(document.author()),
+        content: base64::engine::general_purpose::STANDARD
+            .encode(document.content())
+            .into(),
+        format: document.format().as_str().to_owned().into(),
+        title: document.title().to_owned().into(),
+        kind: document.kind().to_owned().into(),
+        created_by_id: resource_id(document.author()).into(),
     }
 }
 
@@ -505,10 +574,19 @@ mod tests {
             comment: None,
         };
         let body = create_appointment_request(&request);
-        assert_eq!(body.start, dto.start);
-        assert_eq!(body.end, dto.end);
-        assert_eq!(body.patient_id, "se_personal_number:197110021834");
-        assert_eq!(body.resource_id, "10-991890000019");
+        assert_eq!(
+            body.start.value().map(String::as_str),
+            Some(dto.start.as_ref())
+        );
+        assert_eq!(body.end.value().map(String::as_str), Some(dto.end.as_ref()));
+        assert_eq!(
+            body.patient_id.value().map(String::as_str),
+            Some("se_personal_number:197110021834")
+        );
+        assert_eq!(
+            body.resource_id.value().map(String::as_str),
+            Some("10-991890000019")
+        );
     }
 
     #[test]

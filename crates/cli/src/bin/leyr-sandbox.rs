@@ -1,4 +1,5 @@
-//! `leyr-sandbox`: serves Leyr's TakeCare API offline, from the in-memory adapter.
+//! `leyr-sandbox`: serves Leyr's TakeCare API offline, from the in-memory adapter, on the system
+//! clock.
 //!
 //! Prints `listening on http://HOST:PORT` as its first line on stdout once the port is bound,
 //! logs to stderr (filter with `RUST_LOG`, default `info`), and stops cleanly on SIGINT or
@@ -6,8 +7,10 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
+use leyr_app::clock::SystemClock;
 use leyr_sandbox::SandboxArgs;
 use tracing_subscriber::EnvFilter;
 
@@ -33,7 +36,8 @@ async fn main() -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
         )
         .init();
-    match leyr_sandbox::serve(cli.sandbox).await {
+    // The composition root: the one place the sandbox is given the wall clock.
+    match leyr_sandbox::serve(cli.sandbox, Arc::new(SystemClock)).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let cause = std::error::Error::source(&error).map(ToString::to_string);

@@ -1,0 +1,487 @@
+//! Every exit code through the binary, against a sandbox served by the test process whose
+//! faults each test scripts; the `--json` failure object; the patient read from stdin; shell
+//! completions.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::Output;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leyr_app::clock::SystemClock;
+use leyr_sandbox::{HttpFault, HttpFaults, RunningSandbox, Sandbox};
+use serde_json::Value;
+
+use crate::{SECRET, assert_no_patient_data, leyr, leyr_with_stdin, text};
+
+/// Leyr's recommended TakeCare test patient.
+const ALFA: &str = "197110021834";
+/// Another patient of the seed.
+const SECOND_PATIENT: &str = "195003042222";
+/// A valid personnummer the sandbox does not know.
+const UNKNOWN: &str = "198112189876";
+const DR_EHN: &str = "10-991890000019";
+
+/// A sandbox served on a loopback port by this process, so that a test can script what its
+/// next requests get. Stopped when dropped.
+struct ScriptedSandbox {
+    // Dropped first: the server stops before its runtime does.
+    sandbox: RunningSandbox,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl ScriptedSandbox {
+    fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the sandbox");
+        let sandbox = runtime
+            .block_on(
+                Sandbox::builder(Arc::new(SystemClock))
+                    .spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
+            )
+            .expect("the sandbox starts");
+        Self {
+            sandbox,
+            _runtime: runtime,
+        }
+    }
+
+    /// What the next requests get, in order, whatever their route.
+    fn faults(&self) -> &HttpFaults {
+        self.sandbox.faults()
+    }
+
+    /// `leyr <args> --base-url <url>` with credentials from the environment.
+    fn leyr(&self, args: &[&str]) -> Output {
+        let url = self.sandbox.url();
+        leyr(&self.args(args, &url), &self.credentials())
+    }
+
+    /// As [`ScriptedSandbox::leyr`], with `stdin` on the standard input.
+    fn leyr_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let url = self.sandbox.url();
+        leyr_with_stdin(&self.args(args, &url), &self.credentials(), stdin)
+    }
+
+    fn args<'a>(&self, args: &[&'a str], url: &'a str) -> Vec<&'a str> {
+        let mut all = args.to_vec();
+        all.extend(["--base-url", url]);
+        all
+    }
+
+    fn credentials(&self) -> [(&'static str, &'static str); 2] {
+        [
+            ("LEYR_CLIENT_ID", "cli-test"),
+            ("LEYR_CLIENT_SECRET", SECRET),
+        ]
+    }
+
+    /// Runs `args` with `--json`, expects success and returns its one object.
+    #[track_caller]
+    fn one_json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let output = self.leyr(&all);
+        let (stdout, stderr) = text(&output);
+        assert!(output.status.success(), "{args:?}:\n{stdout}\n{stderr}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {stdout}");
+        serde_json::from_str(lines[0]).unwrap()
+    }
+
+    /// Every object `args --json` prints, one per line.
+    #[track_caller]
+    fn json_lines(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let output = self.leyr(&all);
+        let (stdout, stderr) = text(&output);
+        assert!(output.status.success(), "{args:?}:\n{stdout}\n{stderr}");
+        stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    /// Dr Ehn's first free slot: its start and its service.
+    fn a_free_slot(&self) -> (String, String) {
+        let slots = self.json_lines(&["slots", "--resource", DR_EHN]);
+        let slot = slots.first().expect("the sandbox offers slots");
+        (
+            slot["start"].as_str().unwrap().to_owned(),
+            slot["healthcare_service_id"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+/// `leyr book` of Dr Ehn's slot at `start` for `patient`, plus `extra` arguments.
+fn book_args<'a>(
+    patient: &'a str,
+    service: &'a str,
+    start: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "book",
+        "--patient",
+        patient,
+        "--resource",
+        DR_EHN,
+        "--service",
+        service,
+        "--start",
+        start,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The exit code of each `kind`, as `leyr --help` documents them.
+fn exit_code_of(kind: &str) -> i32 {
+    match kind {
+        "refused" => 1,
+        "usage" => 2,
+        "unavailable" => 3,
+        "outcome_unknown" => 4,
+        other => panic!("no such kind {other:?}"),
+    }
+}
+
+/// Checks that `output` is a failure under `--json` of the documented shape: exactly one line
+/// on stdout holding `{"ok":false,"error":{"kind","code","message","instance"}}`, the exit code
+/// of `kind`, stderr ending with the same message, and no patient data anywhere. Returns the
+/// error.
+#[track_caller]
+fn json_failure(output: &Output, kind: &str, code: &str) -> Value {
+    let (stdout, stderr) = text(output);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one line on stdout:\n{stdout}\n{stderr}");
+    assert!(stdout.ends_with('\n'), "{stdout:?}");
+    let value: Value = serde_json::from_str(lines[0]).unwrap();
+    let mut keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["error", "ok"], "{value}");
+    assert_eq!(value["ok"], false, "{value}");
+    let error = &value["error"];
+    let mut keys: Vec<&String> = error.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["code", "instance", "kind", "message"], "{value}");
+    assert_eq!(error["kind"], kind, "{value}");
+    assert_eq!(error["code"], code, "{value}");
+    let message = error["message"].as_str().unwrap();
+    assert!(!message.is_empty() && !message.contains('\n'), "{value}");
+    assert!(
+        error["instance"].is_null() || error["instance"].is_string(),
+        "{value}"
+    );
+    assert_eq!(output.status.code(), Some(exit_code_of(kind)), "{value}");
+    // Stderr ends with the same message; logs may come before it.
+    assert_eq!(
+        stderr.lines().last(),
+        Some(format!("leyr: {message}").as_str()),
+        "{stderr}"
+    );
+    assert_no_patient_data(&format!("{stdout}\n{stderr}"));
+    error.clone()
+}
+
+/// Whether `text` looks like Leyr's `instance`: a UUID.
+fn is_an_instance(value: &Value) -> bool {
+    value
+        .as_str()
+        .is_some_and(|text| text.len() == 36 && text.chars().filter(|c| *c == '-').count() == 4)
+}
+
+#[test]
+fn a_taken_slot_and_an_unknown_patient_are_refused_with_exit_code_1() {
+    let sandbox = ScriptedSandbox::start();
+    let (start, service) = sandbox.a_free_slot();
+    sandbox.one_json(&book_args(ALFA, &service, &start, &[]));
+
+    let taken = sandbox.leyr(&book_args(SECOND_PATIENT, &service, &start, &["--json"]));
+    let error = json_failure(&taken, "refused", "slot_taken");
+    assert!(
+        error["instance"].is_null(),
+        "no request was refused: {error}"
+    );
+    let taken = sandbox.leyr(&book_args(SECOND_PATIENT, &service, &start, &[]));
+    assert_eq!(taken.status.code(), Some(1));
+    assert!(
+        text(&taken).0.is_empty(),
+        "nothing on stdout without --json"
+    );
+
+    let slots = sandbox.json_lines(&["slots", "--resource", DR_EHN, "--service", &service]);
+    let later = slots.last().unwrap()["start"].as_str().unwrap();
+    let unknown = sandbox.leyr(&book_args(UNKNOWN, &service, later, &["--json"]));
+    json_failure(&unknown, "refused", "not_found");
+    assert!(!text(&unknown).1.contains("198112"), "{:?}", text(&unknown));
+}
+
+#[test]
+fn a_bad_flag_is_a_usage_error_with_exit_code_2_also_under_json() {
+    let output = leyr(&["book", "--no-such-flag"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let (stdout, stderr) = text(&output);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("--no-such-flag"),
+        "clap's own text: {stderr}"
+    );
+
+    let output = leyr(&["book", "--no-such-flag", "--json"], &[]);
+    let error = json_failure(&output, "usage", "usage");
+    assert_eq!(error["message"], "unexpected argument found");
+    assert!(error["instance"].is_null());
+
+    // What was typed stays out of the message: it may be a personnummer.
+    let output = leyr(&["--json", "patient", "get", ALFA, "198112189876"], &[]);
+    json_failure(&output, "usage", "usage");
+
+    let output = leyr(
+        &[
+            "--json",
+            "ssn",
+            "check",
+            ALFA,
+            "--reference-date",
+            "2026-13-01",
+        ],
+        &[],
+    );
+    let error = json_failure(&output, "usage", "usage");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("--reference-date"),
+        "{error}"
+    );
+
+    // A setting that is missing is a usage error too, found after parsing.
+    let output = leyr(&["care-units", "--json"], &[]);
+    json_failure(&output, "usage", "usage");
+
+    // Help and version are no failure, JSON or not.
+    assert!(leyr(&["--help", "--json"], &[]).status.success());
+    assert!(leyr(&["--version"], &[]).status.success());
+}
+
+#[test]
+fn an_unavailable_leyr_is_exit_code_3_and_the_same_command_then_works() {
+    let sandbox = ScriptedSandbox::start();
+    sandbox.faults().next(HttpFault::ServiceUnavailable);
+    // Within a one-second deadline the read cannot wait the second Leyr asks between tries.
+    let output = sandbox.leyr(&["care-units", "--timeout", "1", "--json"]);
+    let error = json_failure(&output, "unavailable", "service_unavailable");
+    assert!(is_an_instance(&error["instance"]), "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("could not list care units: "),
+        "{message}"
+    );
+    assert!(message.contains("(HTTP 503)"), "{message}");
+    assert_eq!(sandbox.faults().pending(), 0);
+
+    // Nothing was done, so running the same command again is safe; now it works.
+    let units = sandbox.one_json(&["care-units"]);
+    assert_eq!(units["id"], "10");
+
+    // Leyr asking to wait longer than the client may: given up at once, still exit code 3.
+    sandbox.faults().next(HttpFault::TooManyRequests {
+        retry_after: Duration::from_secs(120),
+    });
+    let output = sandbox.leyr(&["services", "--json"]);
+    json_failure(&output, "unavailable", "throttled");
+}
+
+#[test]
+fn a_lost_answer_to_a_cancel_is_exit_code_4_and_looking_shows_it_happened() {
+    let sandbox = ScriptedSandbox::start();
+    let (start, service) = sandbox.a_free_slot();
+    let booked = sandbox.one_json(&book_args(ALFA, &service, &start, &[]));
+    let id = booked["id"].as_str().unwrap();
+
+    // The cancel is done, and its answer lost. A change is never sent twice.
+    sandbox.faults().next(HttpFault::DropAfterWork);
+    let output = sandbox.leyr(&["cancel", id, "--json"]);
+    let error = json_failure(&output, "outcome_unknown", "outcome_unknown");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("could not cancel: could not tell whether the change happened"),
+        "{error}"
+    );
+    assert_eq!(sandbox.faults().pending(), 0);
+
+    // Look before retrying: it happened.
+    let listed = sandbox.json_lines(&["appointments", "--patient", ALFA, "--from", &start]);
+    let appointment = listed.iter().find(|a| a["id"] == id).unwrap();
+    assert_eq!(appointment["status"], "cancelled");
+}
+
+#[test]
+fn a_booking_whose_answer_is_lost_and_cannot_be_checked_is_exit_code_4() {
+    let sandbox = ScriptedSandbox::start();
+    let (start, service) = sandbox.a_free_slot();
+    // `leyr book` reads the free slot and the patient's day, then books. The booking is done
+    // and its answer lost; the listing that would find it gets a 503, and with a one-second
+    // deadline it cannot be retried, so the booking's outcome stays unknown.
+    let faults = sandbox.faults();
+    faults.next_n(2, HttpFault::Delay(Duration::ZERO));
+    faults.next(HttpFault::DropAfterWork);
+    faults.next(HttpFault::ServiceUnavailable);
+    let output = sandbox.leyr(&book_args(
+        ALFA,
+        &service,
+        &start,
+        &["--timeout", "1", "--json"],
+    ));
+    let error = json_failure(&output, "outcome_unknown", "outcome_unknown");
+    assert!(
+        is_an_instance(&error["instance"]),
+        "the listing's 503: {error}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("could not book: could not tell whether the appointment was booked"),
+        "{error}"
+    );
+    assert_eq!(faults.pending(), 0);
+
+    // Look before retrying: the appointment exists.
+    let listed = sandbox.json_lines(&["appointments", "--patient", ALFA, "--from", &start]);
+    assert!(
+        listed
+            .iter()
+            .any(|a| a["start"] == start.as_str() && a["status"] == "booked"),
+        "{listed:?}"
+    );
+    // And retrying is safe anyway: the patient already holds the slot, so nothing is posted.
+    let again = sandbox.one_json(&book_args(ALFA, &service, &start, &[]));
+    assert_eq!(again["already_held"], true);
+    assert_eq!(again["start"], start.as_str());
+}
+
+#[test]
+fn the_patient_can_come_from_stdin_for_every_command_that_takes_one() {
+    let sandbox = ScriptedSandbox::start();
+    let line = format!("  {ALFA}  \n");
+    let json = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let output = sandbox.leyr_with_stdin(&all, &line);
+        let (stdout, stderr) = text(&output);
+        assert!(output.status.success(), "{args:?}:\n{stdout}\n{stderr}");
+        stdout
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .collect::<Vec<_>>()
+    };
+
+    assert_eq!(json(&["patient", "get", "-"])[0]["emr_id"], ALFA);
+    let (start, service) = sandbox.a_free_slot();
+    let booked = json(&book_args("-", &service, &start, &[])).remove(0);
+    assert_eq!(booked["status"], "booked");
+    let id = booked["id"].as_str().unwrap();
+    let listed = json(&["appointments", "--patient", "-", "--from", &start]);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], id);
+    let later = sandbox
+        .json_lines(&["slots", "--resource", DR_EHN, "--service", &service])
+        .into_iter()
+        .find(|slot| slot["start"].as_str().unwrap() > booked["end"].as_str().unwrap())
+        .unwrap();
+    let later = later["start"].as_str().unwrap();
+    let moved = json(&["reschedule", id, "--patient", "-", "--start", later]);
+    assert_eq!(moved[0]["start"], later);
+    assert_eq!(json(&["notes", "list", "--patient", "-"]).len(), 2);
+    let written = json(&[
+        "notes",
+        "add",
+        "--patient",
+        "-",
+        "--author",
+        DR_EHN,
+        "--title",
+        "Visit",
+        "--text",
+        "Fine.",
+    ]);
+    assert_eq!(written.len(), 1);
+
+    let output = sandbox.leyr_with_stdin(
+        &[
+            "patient",
+            "create",
+            "--personnummer",
+            "-",
+            "--first-name",
+            "Anders",
+            "--last-name",
+            "Andersson",
+            "--json",
+        ],
+        &format!("{UNKNOWN}\n"),
+    );
+    assert!(output.status.success(), "{:?}", text(&output));
+    let created: Value = serde_json::from_str(text(&output).0.trim()).unwrap();
+    assert_eq!(created["created"], true);
+    assert_eq!(created["emr_id"], UNKNOWN);
+}
+
+#[test]
+fn an_empty_stdin_for_the_patient_is_a_usage_error() {
+    // No Leyr is needed: stdin is read before anything else.
+    let output = leyr_with_stdin(&["notes", "list", "--patient", "-"], &[], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output).1,
+        "leyr: --patient -: stdin holds no patient\n"
+    );
+
+    let output = leyr_with_stdin(&["patient", "get", "-", "--json"], &[], "\n\n");
+    let error = json_failure(&output, "usage", "usage");
+    assert_eq!(error["message"], "<PATIENT> -: stdin holds no patient");
+
+    // `leyr` run without a stdin to read reads nothing.
+    let output = leyr(&["appointments", "--patient", "-"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    for (shell, marker) in [
+        ("bash", "complete -F _leyr"),
+        ("zsh", "#compdef leyr"),
+        ("fish", "complete -c leyr"),
+    ] {
+        let output = leyr(&["completions", shell], &[]);
+        let (script, stderr) = text(&output);
+        assert!(output.status.success(), "{shell}: {stderr}");
+        assert!(stderr.is_empty(), "{shell}: {stderr}");
+        assert!(script.contains(marker), "{shell}: {marker:?} missing");
+        for command in ["book", "appointments", "completions"] {
+            assert!(script.contains(command), "{shell}: {command} missing");
+        }
+    }
+    assert_eq!(leyr(&["completions", "tcsh"], &[]).status.code(), Some(2));
+}
+
+#[test]
+fn a_slow_answer_draws_no_spinner_when_stderr_is_not_a_terminal() {
+    let sandbox = ScriptedSandbox::start();
+    sandbox
+        .faults()
+        .next(HttpFault::Delay(Duration::from_millis(800)));
+    let output = sandbox.leyr(&["care-units"]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stdout, "ID  NAME\n10  Vårdenhet 10\n");
+    assert!(stderr.is_empty(), "nothing drawn on a pipe: {stderr:?}");
+}
