@@ -1,6 +1,7 @@
 //! An offline server that speaks Leyr's API, as the wire contract (`docs/leyr-api.md`)
-//! describes it, served from the domain ports of `leyr-in-memory` and seeded with the TakeCare
-//! sandbox data. It lets HTTP clients (the project's own `leyr-http`, the CLI, and clients in
+//! describes it, served from the domain ports of `leyr-in-memory`: one world per EHR profile of
+//! `leyr_domain::ehr::PROFILES`, each under its own `{emr}` and seeded from its profile's seed
+//! definition (C47; TakeCare's is the sandbox data of C32). It lets HTTP clients (the project's own `leyr-http`, the CLI, and clients in
 //! any language) be tested without a network, including the failures that matter: 503, 429
 //! with `Retry-After`, errors from the EHR, and answers lost after the work was done.
 //!
@@ -206,6 +207,7 @@ use std::sync::Arc;
 use axum::Router;
 use chrono::NaiveDate;
 use leyr_domain::appointment::ConfirmationCode;
+use leyr_domain::ehr;
 use leyr_domain::ports::{Clock, Ports};
 use leyr_in_memory::{DatasetError, InMemoryEhr};
 use tokio::sync::oneshot;
@@ -247,7 +249,7 @@ impl Sandbox {
             clock,
             start_date: None,
             confirmation_code: None,
-            ehr: None,
+            ehrs: Vec::new(),
             faults: FaultConfig::default(),
             http_faults: HttpFaults::default(),
         }
@@ -268,7 +270,8 @@ pub struct SandboxBuilder {
     clock: Arc<dyn Clock>,
     start_date: Option<NaiveDate>,
     confirmation_code: Option<ConfirmationCode>,
-    ehr: Option<InMemoryEhr>,
+    /// Adapters given by the caller, each serving its own profile's `{emr}`.
+    ehrs: Vec<InMemoryEhr>,
     faults: FaultConfig,
     http_faults: HttpFaults,
 }
@@ -304,13 +307,16 @@ impl SandboxBuilder {
         self
     }
 
-    /// Serves this adapter instead of a freshly seeded one. The sandbox still reads "now" from
+    /// Serves this adapter under its profile's `{emr}` ([`InMemoryEhr::profile`]) instead of a
+    /// freshly seeded one; every other profile keeps its own seeded world. The sandbox still reads "now" from
     /// the builder's clock, so build the adapter on the same clock (its
     /// [`clock`](InMemoryEhr::clock) hands it out). Keep a clone to reach its state and its own
     /// port-level fault plan.
     #[must_use]
     pub fn ehr(mut self, ehr: InMemoryEhr) -> Self {
-        self.ehr = Some(ehr);
+        self.ehrs
+            .retain(|given| given.profile().code != ehr.profile().code);
+        self.ehrs.push(ehr);
         self
     }
 
@@ -329,22 +335,41 @@ impl SandboxBuilder {
         self
     }
 
-    fn assemble(self) -> Result<(Router, InMemoryEhr, HttpFaults), DatasetError> {
+    fn assemble(self) -> Result<(Router, Vec<InMemoryEhr>, HttpFaults), DatasetError> {
         let clock = self.clock;
-        let ehr = match self.ehr {
-            Some(ehr) => ehr,
-            None => {
-                let mut builder = InMemoryEhr::builder().clock(Arc::clone(&clock));
-                if let Some(start_date) = self.start_date {
-                    builder = builder.start_date(start_date);
+        // One world per profile (C47): the adapter the caller gave for it, or its seed.
+        let mut ehrs = Vec::with_capacity(ehr::PROFILES.len());
+        for profile in ehr::PROFILES {
+            let given = self
+                .ehrs
+                .iter()
+                .find(|given| given.profile().code == profile.code);
+            let ehr = match given {
+                Some(ehr) => ehr.clone(),
+                None => {
+                    let mut builder = InMemoryEhr::builder()
+                        .profile(profile)
+                        .clock(Arc::clone(&clock));
+                    if let Some(start_date) = self.start_date {
+                        builder = builder.start_date(start_date);
+                    }
+                    if let Some(code) = &self.confirmation_code {
+                        builder = builder.confirmation_code(code.clone());
+                    }
+                    builder.build()?
                 }
-                if let Some(code) = self.confirmation_code {
-                    builder = builder.confirmation_code(code);
-                }
-                builder.build()?
-            }
-        };
-        let ports = Ports::from_adapter(ehr.clone(), clock);
+            };
+            ehrs.push(ehr);
+        }
+        let worlds = ehrs
+            .iter()
+            .map(|ehr| {
+                (
+                    ehr.profile().code,
+                    Ports::from_adapter(ehr.clone(), clock.clone()),
+                )
+            })
+            .collect();
         let credentials = routes::Credentials {
             client_id: self.client_id,
             client_secret: self.client_secret,
@@ -353,8 +378,8 @@ impl SandboxBuilder {
             scripted: self.http_faults.clone(),
             random: Arc::new(faults::RandomFaults::new(self.faults)),
         };
-        let router = routes::router(ports, credentials, fault_state);
-        Ok((router, ehr, self.http_faults))
+        let router = routes::router(worlds, credentials, fault_state);
+        Ok((router, ehrs, self.http_faults))
     }
 
     /// The application as an axum [`Router`], to embed in another server or to drive with
@@ -374,7 +399,7 @@ impl SandboxBuilder {
     /// The [`io::Error`] of binding `addr`, e.g. when the port is taken, or one of kind
     /// `InvalidData` if the in-memory data cannot be built.
     pub async fn spawn(self, addr: SocketAddr) -> Result<RunningSandbox, io::Error> {
-        let (router, ehr, faults) = self
+        let (router, ehrs, faults) = self
             .assemble()
             .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -391,7 +416,7 @@ impl SandboxBuilder {
         Ok(RunningSandbox {
             local_addr,
             faults,
-            ehr,
+            ehrs,
             stop: Some(stop),
             server: Some(server),
         })
@@ -409,7 +434,7 @@ impl fmt::Debug for SandboxBuilder {
             .field("clock", &self.clock.now())
             .field("start_date", &self.start_date)
             .field("confirmation_code", &self.confirmation_code.is_some())
-            .field("ehr", &self.ehr)
+            .field("ehrs", &self.ehrs)
             .field("faults", &self.faults)
             .field("http_faults", &self.http_faults)
             .finish()
@@ -422,7 +447,8 @@ impl fmt::Debug for SandboxBuilder {
 pub struct RunningSandbox {
     local_addr: SocketAddr,
     faults: HttpFaults,
-    ehr: InMemoryEhr,
+    /// One adapter per profile, in the order of [`ehr::PROFILES`].
+    ehrs: Vec<InMemoryEhr>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<io::Result<()>>>,
 }
@@ -446,10 +472,17 @@ impl RunningSandbox {
         &self.faults
     }
 
-    /// The adapter behind the sandbox: its state, clock and port-level fault plan.
+    /// The adapter behind TakeCare's `{emr}`: its state, clock and port-level fault plan.
     #[must_use]
     pub fn ehr(&self) -> &InMemoryEhr {
-        &self.ehr
+        // The first profile is TakeCare's, and every profile has a world.
+        &self.ehrs[0]
+    }
+
+    /// The adapter behind `{emr}` `code`, if the sandbox serves that EHR.
+    #[must_use]
+    pub fn ehr_for(&self, code: &str) -> Option<&InMemoryEhr> {
+        self.ehrs.iter().find(|ehr| ehr.profile().code == code)
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the server.

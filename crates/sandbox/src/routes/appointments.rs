@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset};
@@ -26,7 +25,7 @@ use leyr_wire::dto::{
 use leyr_wire::query::AppointmentParams;
 use leyr_wire::{ErrorCode, Field, FieldPath, mapping};
 
-use super::{AppState, Params, Scope, check_operation};
+use super::{InWorld, Params, Scope, World, check_operation};
 use crate::port_errors::{self, Origins};
 use crate::problem::{ApiError, json};
 use crate::problems::Problems;
@@ -51,7 +50,7 @@ fn listed(appointments: Vec<Appointment>, now: DateTime<FixedOffset>) -> Vec<App
 /// C18: every filter optional, a missing bound unbounded, cancelled and completed appointments
 /// included, ordered by start (C10). Every problem of the query is reported at once.
 pub(super) async fn list(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
     Params(params): Params<AppointmentParams>,
 ) -> Result<Response, ApiError> {
@@ -119,7 +118,7 @@ pub(super) async fn list(
 
 /// The appointment of the path, as reported now, or `INVALID_APPOINTMENT_ID` at
 /// `["path","appointment_id"]` for an id that is malformed or unknown (C14).
-async fn path_appointment(state: &AppState, scope: &Scope) -> Result<Appointment, ApiError> {
+async fn path_appointment(state: &World, scope: &Scope) -> Result<Appointment, ApiError> {
     let path = FieldPath::path(Field::AppointmentId);
     let id = typed_ids::appointment_id(scope.param(Field::AppointmentId), &path)?;
     let origins = Origins::none().with(Entity::Appointment, path);
@@ -134,10 +133,7 @@ async fn path_appointment(state: &AppState, scope: &Scope) -> Result<Appointment
 
 /// `GET {CU}/appointments/{appointment_id}` (§3.17a, C40): 200 with one appointment, reported
 /// as the list reports it (C20, C21).
-pub(super) async fn get_one(
-    State(state): State<AppState>,
-    scope: Scope,
-) -> Result<Response, ApiError> {
+pub(super) async fn get_one(InWorld(state): InWorld, scope: Scope) -> Result<Response, ApiError> {
     scope.supports(Operation::GetAppointment)?;
     let appointment = path_appointment(&state, &scope).await?;
     Ok(json(
@@ -186,7 +182,7 @@ fn required_time(
 /// valid is the slot matched: same instants, resource and service, free and after now, else
 /// `NO_TIMESLOTS_AVAILABLE`. The answer is 201 with a one-element array.
 pub(super) async fn create(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -301,7 +297,7 @@ fn check_change(
 /// `PATCH {CU}/appointments/{appointment_id}`: confirm when the body has `confirmation`
 /// (§3.14), cancel when it has `status` (§3.12), else reschedule (§3.11). 200 with one object.
 pub(super) async fn change(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -401,7 +397,7 @@ fn confirmation_code(
 /// Reads a reschedule (C22): any of `start`+`end`, `resource_id` and `comment`; the rest is
 /// kept from the appointment, whose healthcare service never changes.
 async fn reschedule_request(
-    state: &AppState,
+    state: &World,
     scope: &Scope,
     current: &Appointment,
     request: &UpdateAppointmentRequest,
@@ -478,7 +474,7 @@ async fn reschedule_request(
 /// `["body","ids",<index>]`, and each appointment follows C23. 200 with the appointments in the
 /// order of `ids`.
 pub(super) async fn cancel_many(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {

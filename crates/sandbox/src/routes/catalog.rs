@@ -1,20 +1,19 @@
 //! Care units, resources and healthcare services (§3.1-§3.4), ordered by id (C10).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use leyr_domain::ehr::Operation;
 use leyr_domain::error::Entity;
 use leyr_wire::{Field, FieldPath, mapping};
 
-use super::{AppState, Emr, Scope, check_operation};
+use super::{Emr, InWorld, Scope, check_operation};
 use crate::port_errors::{self, Origins};
 use crate::problem::{ApiError, json};
 use crate::typed_ids;
 
 /// `GET /api/emrs/{emr}/care-units` (§3.1).
 pub(super) async fn list_care_units(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     emr: Emr,
 ) -> Result<Response, ApiError> {
     check_operation(emr.profile, Operation::ListCareUnits)?;
@@ -31,7 +30,7 @@ pub(super) async fn list_care_units(
 
 /// `GET {CU}/resources` (§3.2).
 pub(super) async fn list_resources(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
 ) -> Result<Response, ApiError> {
     scope.supports(Operation::ListResources)?;
@@ -48,7 +47,7 @@ pub(super) async fn list_resources(
 
 /// `GET {CU}/resources/{resource_id}` (§3.3): an id type the profile takes (C7).
 pub(super) async fn get_resource(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
 ) -> Result<Response, ApiError> {
     scope.supports(Operation::GetResource)?;
@@ -72,7 +71,7 @@ pub(super) async fn get_resource(
 
 /// `GET {CU}/healthcare-services` (§3.4).
 pub(super) async fn list_healthcare_services(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
 ) -> Result<Response, ApiError> {
     scope.supports(Operation::ListHealthcareServices)?;

@@ -36,13 +36,31 @@ mod patients;
 mod records;
 mod timeslots;
 
-/// What every handler needs: the ports (with the clock).
+/// The router's state: one world per EHR profile, each the ports (with the clock) of its own
+/// in-memory EHR (C47).
 #[derive(Clone)]
 pub(crate) struct AppState {
-    ports: Arc<Ports>,
+    worlds: Arc<[(&'static str, World)]>,
 }
 
 impl AppState {
+    /// The world of the EHR whose `{emr}` code is `code`.
+    fn world(&self, code: &str) -> Option<&World> {
+        self.worlds
+            .iter()
+            .find(|(known, _)| *known == code)
+            .map(|(_, world)| world)
+    }
+}
+
+/// One EHR's world, as the handlers of a request under its `{emr}` use it: its ports, with the
+/// clock.
+#[derive(Clone)]
+pub(crate) struct World {
+    ports: Arc<Ports>,
+}
+
+impl World {
     /// Now, from the injected clock (C35).
     fn now(&self) -> DateTime<FixedOffset> {
         self.ports.clock.now().fixed_offset()
@@ -144,6 +162,28 @@ fn known<T>(
     }
 }
 
+impl fmt::Debug for World {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("World").finish_non_exhaustive()
+    }
+}
+
+/// The world of the request's `{emr}`: what a handler works in. An `{emr}` without a profile is
+/// `NOT_SUPPORTED` (C14), before anything else of the request is read.
+#[derive(Debug)]
+pub(crate) struct InWorld(pub(crate) World);
+
+impl FromRequestParts<AppState> for InWorld {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let profile = profile_of(&PathParams::read(parts))?;
+        state.world(profile.code).cloned().map(Self).ok_or_else(|| {
+            ApiError::field(ErrorCode::NotSupported, Some(&FieldPath::path(Field::Emr)))
+        })
+    }
+}
+
 impl fmt::Debug for AppState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AppState").finish_non_exhaustive()
@@ -174,9 +214,23 @@ impl fmt::Debug for Credentials {
 /// Builds the whole application. Layers, from the outside in: request log, authentication,
 /// fault injection (around every route and both fallbacks, so unknown routes get them too),
 /// then the handlers with their `{emr}`, care-unit, profile, id and body checks.
-pub(crate) fn router(ports: Ports, credentials: Credentials, fault_state: FaultState) -> Router {
+pub(crate) fn router(
+    worlds: Vec<(&'static str, Ports)>,
+    credentials: Credentials,
+    fault_state: FaultState,
+) -> Router {
     let state = AppState {
-        ports: Arc::new(ports),
+        worlds: worlds
+            .into_iter()
+            .map(|(code, ports)| {
+                (
+                    code,
+                    World {
+                        ports: Arc::new(ports),
+                    },
+                )
+            })
+            .collect(),
     };
     Router::new()
         .route(Template::CARE_UNITS.as_str(), get(catalog::list_care_units))
@@ -381,7 +435,7 @@ impl CareUnitPath {
     ///
     /// # Errors
     /// `INVALID_CARE_UNIT_ID` for an unknown care unit, or the answer for the port's failure.
-    async fn check(self, state: &AppState) -> Result<Scope, ApiError> {
+    async fn check(self, state: &World) -> Result<Scope, ApiError> {
         let care_unit = self.care_unit.ok_or_else(unknown_care_unit)?;
         let care_units = state
             .ports
@@ -443,10 +497,9 @@ impl FromRequestParts<AppState> for Scope {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        CareUnitPath::from_request_parts(parts, state)
-            .await?
-            .check(state)
-            .await
+        let path = CareUnitPath::from_request_parts(parts, state).await?;
+        let InWorld(world) = InWorld::from_request_parts(parts, state).await?;
+        path.check(&world).await
     }
 }
 

@@ -1,7 +1,6 @@
 //! Patients: find (§3.6, C16), create (§3.7, C17, C41) and get (§3.8, C6, C7).
 
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -13,7 +12,7 @@ use leyr_wire::dto::{CreatePatientRequest, PatientDto};
 use leyr_wire::query::PatientSearchParams;
 use leyr_wire::{ErrorCode, Field, FieldPath, Input, mapping};
 
-use super::{AppState, Params, Scope};
+use super::{InWorld, Params, Scope};
 use crate::port_errors::{self, Origins};
 use crate::problem::{ApiError, json};
 use crate::problems::Problems;
@@ -26,7 +25,7 @@ use crate::typed_ids;
 /// exactly, ignoring case. A name no patient can have (digits, control characters, over 100
 /// characters) matches nobody, so the answer is `[]`.
 pub(super) async fn find(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
     Params(params): Params<PatientSearchParams>,
 ) -> Result<Response, ApiError> {
@@ -74,7 +73,7 @@ fn name(problems: &mut Problems, input: &Input<String>, field: Field) -> Option<
 /// C17: an upsert on `external_id`: 201 with a new patient, 200 with an existing one unchanged.
 /// The body is read by [`registration`]. Every field problem is reported at once.
 pub(super) async fn create(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -189,10 +188,7 @@ fn registration(
 
 /// `GET {CU}/patients/{patient_id}` (§3.8): every id type the profile takes reaches the same
 /// patient (C6); other types are refused as C7 says.
-pub(super) async fn get_one(
-    State(state): State<AppState>,
-    scope: Scope,
-) -> Result<Response, ApiError> {
+pub(super) async fn get_one(InWorld(state): InWorld, scope: Scope) -> Result<Response, ApiError> {
     scope.supports(Operation::GetPatient)?;
     let path = FieldPath::path(Field::PatientId);
     let patient_ref = typed_ids::patient_id(

@@ -1,7 +1,6 @@
 //! The patient's record: medical notes (§3.15, §3.16, C26) and documents (§3.17, C27).
 
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use base64::Engine;
@@ -17,7 +16,7 @@ use leyr_domain::text::TextKind;
 use leyr_wire::dto::{CreateMedicalNoteRequest, Input, UploadDocumentRequest};
 use leyr_wire::{ErrorCode, Field, FieldPath, mapping};
 
-use super::{AppState, Scope};
+use super::{InWorld, Scope, World};
 use crate::port_errors::{self, Origins};
 use crate::problem::{ApiError, json};
 use crate::problems::Problems;
@@ -29,7 +28,7 @@ const MAX_LABEL_CHARS: usize = 200;
 
 /// The patient of the path, read as C7 says and looked up, so that an unknown patient is
 /// reported before any body problem (C30's order: ids, then body).
-async fn patient(state: &AppState, scope: &Scope) -> Result<PatientRef, ApiError> {
+async fn patient(state: &World, scope: &Scope) -> Result<PatientRef, ApiError> {
     let path = FieldPath::path(Field::PatientId);
     let patient_ref = typed_ids::patient_id(
         scope.param(Field::PatientId),
@@ -68,7 +67,7 @@ fn author(problems: &mut Problems, scope: &Scope, input: &Input<String>) -> Opti
 
 /// `GET {CU}/patients/{patient_id}/medical-notes` (§3.15): oldest first (C10, C26).
 pub(super) async fn list_notes(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
 ) -> Result<Response, ApiError> {
     scope.supports(Operation::ListNotes)?;
@@ -104,7 +103,7 @@ pub(super) async fn list_notes(
 /// `title` or `template_id` `MISSING_REQUIRED_FIELD`, and a title that is not one line of text
 /// (C41) `BAD_INPUT`.
 pub(super) async fn write_note(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -184,7 +183,7 @@ fn label<'a>(problems: &mut Problems, input: &'a Input<String>, field: Field) ->
 /// `title` and `type` are single lines (C41). This route takes JSON bodies of up to 14 MiB (see
 /// [`DOCUMENT_LIMIT_BYTES`]).
 pub(super) async fn upload_document(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     scope: Scope,
     body: Body,
 ) -> Result<Response, ApiError> {

@@ -6,7 +6,6 @@
 //! service, or the query has a problem, are the checks made one by one, so that every problem
 //! is still reported together and in the order of C30.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeDelta};
@@ -18,7 +17,7 @@ use leyr_domain::timeslot::{TimeWindow, Timeslot, TimeslotQuery};
 use leyr_wire::query::TimeslotParams;
 use leyr_wire::{ErrorCode, Field, FieldPath, mapping};
 
-use super::{AppState, CareUnitPath, Params, unknown_care_unit};
+use super::{CareUnitPath, InWorld, Params, unknown_care_unit};
 use crate::port_errors::{self, Origins};
 use crate::problem::{ApiError, json_bytes};
 use crate::problems::Problems;
@@ -36,7 +35,7 @@ const SLOT_JSON_BYTES: usize = 160;
 /// be after `start`. Only slots that start after now are listed, ordered by start, resource and
 /// service (C10). Every problem of the query is reported at once.
 pub(super) async fn list(
-    State(state): State<AppState>,
+    InWorld(state): InWorld,
     path: CareUnitPath,
     Params(params): Params<TimeslotParams>,
 ) -> Result<Response, ApiError> {

@@ -146,3 +146,21 @@ async fn c30_checks_run_in_order_emr_then_care_unit_then_ids_then_body() {
         .await;
     reply.assert_error("INVALID_PATIENT_ID", json!(["path", "patient_id"]));
 }
+
+#[tokio::test]
+async fn c47_every_profile_is_served_from_its_own_seed_world() {
+    let harness = Harness::start().await;
+    for profile in leyr_domain::ehr::PROFILES {
+        let world = leyr_in_memory::seed::world(profile.code).expect("every profile has a world");
+        let reply = harness
+            .get(&format!("/api/emrs/{}/care-units", profile.code))
+            .await;
+        assert_eq!(reply.status, 200, "{}", profile.code);
+        let expected: Vec<_> = world
+            .care_units
+            .iter()
+            .map(|unit| json!({"id": unit.id, "name": unit.name}))
+            .collect();
+        assert_eq!(reply.body, json!(expected), "{}", profile.code);
+    }
+}
