@@ -86,7 +86,9 @@ fn get_patient(c: &mut Criterion) {
     // that exports both runs them: every span is built and formatted, every metric recorded.
     group.bench_function("LeyrClient, traced and metered", |b| {
         use tracing_subscriber::layer::SubscriberExt as _;
+        // As a service runs it: spans and events at `info` and above, formatted and written.
         let subscriber = tracing_subscriber::registry()
+            .with(tracing_subscriber::filter::LevelFilter::INFO)
             .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink));
         let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
         // Thread-local defaults: criterion polls each iteration on this thread.
