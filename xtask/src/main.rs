@@ -1,7 +1,8 @@
 //! Build and CI tasks for the workspace, run as `cargo xtask <task>`.
 //!
 //! `cargo xtask ci` runs, in order, what CI runs: the format check, the tidy rules, clippy with
-//! warnings denied on every target, every test, and the docs with warnings denied.
+//! warnings denied on every target, every test, the check that `docs/openapi.json` is what the
+//! wire types describe, and the docs with warnings denied.
 
 #![allow(
     clippy::print_stderr,
@@ -15,19 +16,22 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod json;
+mod openapi;
 mod tidy;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
 
 const USAGE: &str = "usage: cargo xtask <task>
 tasks:
-  ci      fmt check, tidy, lint, test, docs: everything CI runs
-  fmt     format the workspace
-  lint    clippy on every target with warnings denied
-  test    every test of the workspace
-  docs    rustdoc with warnings denied
-  tidy    the workspace's own rules (layering, domain I/O, clock, manifests)
-  bench   every benchmark (not part of ci: timings are noisy)";
+  ci       fmt check, tidy, lint, test, openapi check, docs: everything CI runs
+  fmt      format the workspace
+  lint     clippy on every target with warnings denied
+  test     every test of the workspace
+  openapi  write docs/openapi.json, the sandbox's OpenAPI description, from the wire types
+           (`--check`: fail if the file is stale instead)
+  docs     rustdoc with warnings denied
+  tidy     the workspace's own rules (layering, domain I/O, clock, manifests)
+  bench    every benchmark (not part of ci: timings are noisy)";
 
 fn main() -> ExitCode {
     let task = env::args().nth(1);
@@ -36,6 +40,11 @@ fn main() -> ExitCode {
         Some("fmt") => cargo(&["fmt", "--all"]),
         Some("lint") => lint(),
         Some("test") => test(),
+        Some("openapi") => match env::args().nth(2).as_deref() {
+            None => openapi::write(&workspace_root()),
+            Some("--check") => openapi::check(&workspace_root()),
+            Some(_) => Err(USAGE.into()),
+        },
         Some("docs") => docs(),
         Some("tidy") => tidy::run(&workspace_root()),
         Some("bench") => cargo(&["bench", "--workspace", "--locked"]),
@@ -55,6 +64,7 @@ fn ci() -> Result {
     step("tidy", || tidy::run(&workspace_root()))?;
     step("lint", lint)?;
     step("test", test)?;
+    step("openapi", || openapi::check(&workspace_root()))?;
     step("docs", docs)
 }
 

@@ -26,7 +26,7 @@ use crate::telemetry;
 use leyr_domain::ehr::Operation;
 use leyr_domain::retry::RetryPolicy;
 use leyr_wire::problem::Problem;
-use leyr_wire::route::{self, Route};
+use leyr_wire::route::{self, CLIENT_ID_HEADER, CLIENT_SECRET_HEADER, Route};
 
 /// Leyr's host; the client appends `/api/emrs/...` (C1).
 pub const DEFAULT_BASE_URL: &str = "https://api.leyr.io";
@@ -300,13 +300,13 @@ impl LeyrClientBuilder {
             HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidUserAgent)?,
         );
         headers.insert(
-            "x-leyr-client-id",
+            CLIENT_ID_HEADER,
             HeaderValue::from_str(&client_id).map_err(|_| BuildError::InvalidCredentials)?,
         );
         let mut secret = HeaderValue::from_str(client_secret.expose_secret())
             .map_err(|_| BuildError::InvalidCredentials)?;
         secret.set_sensitive(true); // hidden from Debug output and from HTTP/2 header indexing
-        headers.insert("x-leyr-client-secret", secret);
+        headers.insert(CLIENT_SECRET_HEADER, secret);
 
         let http = match self.http_client {
             Some(http) => http,

@@ -91,6 +91,7 @@
 //! | `PATCH {CU}/appointments` | 200: bulk cancel, all or nothing, in the order of `ids` (C24) |
 //! | `GET`, `POST {CU}/patients/{patient_id}/medical-notes` | 200 oldest first; 201 (C26) |
 //! | `POST {CU}/patients/{patient_id}/documents` | 201 with metadata only (C27) |
+//! | `GET /openapi.json` | 200, the OpenAPI description of all of the above, without credentials (C48) |
 //!
 //! What an EHR supports is its profile's business (`leyr_domain::ehr`, C43): an `{emr}` with
 //! no profile is `NOT_SUPPORTED`, and the operations, the typed ids a patient or resource may be
@@ -111,29 +112,44 @@
 //! # Errors
 //!
 //! Every error is Leyr's problem document (`leyr_wire::Problem`), JSON, with a fresh UUID v4
-//! `instance` (C30). Every 400 is `BAD_REQUEST` with one `errors[]` entry per problem found,
-//! each with its `error_code`, the code's meaning as `details` and a `path` such as
-//! `["body","ids",3]`: a request with five bad fields gets five entries. Checks run in this
-//! order, each stopping the request: authentication (401, C4, unknown routes included), route
-//! (404 `NOT_FOUND`, 405 `METHOD_NOT_ALLOWED`), `{emr}` (`NOT_SUPPORTED` at `["path","emr"]`
-//! without a profile), care unit (`INVALID_CARE_UNIT_ID`), the profile's support for the
-//! operation (`NOT_SUPPORTED` with a `null` path), ids in the path, then the body. The query of
-//! a list, and the body of a booking or a reschedule, report unknown ids
-//! (`INVALID_PATIENT_ID`, ...) together with their other problems (C19). Bad input never causes
-//! a 5xx; 5xx answers come only from fault injection or from the adapter's own failures (503
-//! when unavailable, 504 `UNKNOWN_ERROR` when a write's outcome is unknown). One exception to
-//! "every error is JSON": a request that is not valid HTTP at all (e.g. raw non-ASCII bytes in
-//! the request line) is refused by the HTTP server with a bare 400 before the sandbox sees it.
+//! `instance` (C30). Every 400 is `BAD_REQUEST` with one `errors[]` entry per problem found, each
+//! with its `error_code`, the code's meaning as `details` and a `path` such as `["body","ids",3]`:
+//! a request with five bad fields gets five entries. Checks run in this order, each stopping the
+//! request: authentication (401, C4, unknown routes included; only `/openapi.json` goes without,
+//! see below), route (404 `NOT_FOUND`, 405 `METHOD_NOT_ALLOWED`), `{emr}` (`NOT_SUPPORTED` at
+//! `["path","emr"]` without a profile), care unit (`INVALID_CARE_UNIT_ID`), the profile's support
+//! for the operation (`NOT_SUPPORTED` with a `null` path), ids in the path, then the body. The
+//! query of a list, and the body of a booking or a reschedule, report unknown ids
+//! (`INVALID_PATIENT_ID`, ...) together with their other problems (C19). Bad input never causes a
+//! 5xx; 5xx answers come only from fault injection or from the adapter's own failures (503 when
+//! unavailable, 504 `UNKNOWN_ERROR` when a write's outcome is unknown). One exception to "every
+//! error is JSON": a request that is not valid HTTP at all (e.g. raw non-ASCII bytes in the request
+//! line) is refused by the HTTP server with a bare 400 before the sandbox sees it.
 //!
 //! Bodies may be at most 1 MiB (413 `PAYLOAD_TOO_LARGE` otherwise), except on the document
 //! route, which takes up to 14 MiB: C27 allows 10 MiB of content once decoded, and its base64
 //! text alone is about 13.3 MiB, so the general limit would refuse with 413 what C27 says to
 //! accept or refuse with `BAD_INPUT`.
 //!
+//! # The OpenAPI description (C48)
+//!
+//! `GET /openapi.json` answers an OpenAPI 3.1 document of every route above: parameters,
+//! bodies, success answers, the problem document of every error status, and both credential
+//! headers as `apiKey` schemes. `leyr-wire` builds it from the very types the sandbox reads
+//! requests and writes answers with (`leyr_wire::openapi`), and the router mounts exactly the
+//! endpoints it lists: both come from `leyr_wire::route::ROUTES`, and a test compares them. The
+//! same text is committed as `docs/openapi.json` (`cargo xtask openapi` writes it), for client
+//! generators and fuzzers.
+//!
+//! It is the one route outside authentication, a deviation from C4 that C48 asks for: a client
+//! fetches it without `x-leyr-client-id`. It takes no scripted fault either, and answers other
+//! methods with 405 `METHOD_NOT_ALLOWED`.
+//!
 //! # Fault injection (C31)
 //!
 //! Script what the next requests get through [`RunningSandbox::faults`]; each scripted
-//! [`HttpFault`] is used by one authenticated request, whatever its route:
+//! [`HttpFault`] is used by one authenticated request, whatever its route (the OpenAPI
+//! description takes none):
 //!
 //! ```
 //! use std::sync::Arc;

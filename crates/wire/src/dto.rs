@@ -62,6 +62,7 @@ macro_rules! redacted_debug {
 
 /// A care unit (§3.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CareUnitDto {
     /// The care unit's id.
     #[serde(deserialize_with = "id")]
@@ -73,6 +74,7 @@ pub struct CareUnitDto {
 
 /// A resource (§3.2, §3.3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResourceDto {
     /// The resource's EHR id.
     #[serde(deserialize_with = "id")]
@@ -84,6 +86,7 @@ pub struct ResourceDto {
 
 /// A healthcare service (§3.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthcareServiceDto {
     /// The service's id.
     #[serde(deserialize_with = "id")]
@@ -98,6 +101,7 @@ pub struct HealthcareServiceDto {
 
 /// A free timeslot (§3.5). `start` and `end` are kept verbatim (C34).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeslotDto {
     /// Start, RFC 3339 with offset.
     pub start: String,
@@ -134,6 +138,7 @@ fn inline_time<S: serde::Serializer>(time: &Rfc3339, serializer: S) -> Result<S:
 
 /// A patient (§3.6-§3.8).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientDto {
     /// Leyr's id.
     #[serde(deserialize_with = "id")]
@@ -165,26 +170,33 @@ pub struct PatientDto {
 
 /// The body of create-patient (§3.7).
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatePatientRequest {
     /// First name.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub first_name: Input<String>,
     /// Last name.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub last_name: Input<String>,
     /// The national identity number, e.g. a 12-digit personnummer.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub external_id: Input<String>,
     /// Phone numbers, E.164.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub phones: Input<Vec<Input<String>>>,
     /// E-mail addresses.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub emails: Input<Vec<Input<String>>>,
 }
 
 /// An appointment (§3.10-§3.14).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppointmentDto {
     /// The appointment's id.
     #[serde(deserialize_with = "id")]
@@ -226,34 +238,43 @@ pub struct AppointmentDto {
 
 /// The body of create-appointment (§3.10).
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateAppointmentRequest {
     /// The slot's `start`, exactly as listed.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub start: Input<String>,
     /// The slot's `end`, exactly as listed.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub end: Input<String>,
     /// A typed patient id, e.g. `se_personal_number:197110021834` (C5).
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub patient_id: Input<String>,
     /// The resource.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub resource_id: Input<String>,
     /// The healthcare service.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub healthcare_service_id: Input<String>,
     /// A comment, at most 500 characters.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub comment: Input<String>,
 }
 
 /// The code of a confirmation (§3.14). Read from a JSON object only: an array in its place is a
 /// value of the wrong type, not a list of its fields.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(from = "ConfirmationObject")]
 pub struct ConfirmationDto {
     /// The code the patient received.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub code: Input<String>,
 }
 
@@ -275,47 +296,67 @@ impl From<ConfirmationObject> for ConfirmationDto {
 
 /// The body of a single-appointment PATCH: reschedule (§3.11), cancel (§3.12) or confirm (§3.14).
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateAppointmentRequest {
     /// New start; goes with `end`.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub start: Input<String>,
     /// New end; goes with `start`.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub end: Input<String>,
     /// New resource.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub resource_id: Input<String>,
     /// A comment: replaces on reschedule, is appended on cancel.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub comment: Input<String>,
     /// Only `cancelled`, and only to cancel.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub status: Input<String>,
     /// The confirmation code, to confirm.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = ConfirmationDto))]
     pub confirmation: Input<ConfirmationDto>,
 }
 
 /// The body of a bulk PATCH: cancel many (§3.13).
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkCancelRequest {
     /// 1 to 50 distinct appointment ids.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, required = true))]
     pub ids: Input<Vec<Input<String>>>,
     /// Always `cancelled`.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub status: Input<String>,
     /// A comment appended to each.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub comment: Input<String>,
 }
 
 /// A note's content. For `leyr_unstructured` it is `{"unstructured": "..."}`; other templates
 /// have other keys, kept in `other`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "A note's content: `{\"unstructured\": \"...\"}` for the \
+        `leyr_unstructured` template; other templates have other keys."
+    )
+)]
 pub struct NoteContentDto {
     /// The free text of an unstructured note.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub unstructured: Input<String>,
     /// The keys of other templates.
     #[serde(flatten)]
@@ -324,6 +365,7 @@ pub struct NoteContentDto {
 
 /// A medical note (§3.15, §3.16).
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MedicalNoteDto {
     /// The note's id.
     #[serde(deserialize_with = "id")]
@@ -350,43 +392,55 @@ pub struct MedicalNoteDto {
 
 /// The body of create-note (§3.16).
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateMedicalNoteRequest {
     /// The template, e.g. `leyr_unstructured`.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub template_id: Input<String>,
     /// The title.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub title: Input<String>,
     /// The author, a resource id.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub created_by_id: Input<String>,
     /// The content.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = NoteContentDto, required = true))]
     pub content: Input<NoteContentDto>,
 }
 
 /// The body of a document upload (§3.17).
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadDocumentRequest {
     /// The bytes, standard padded base64.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub content: Input<String>,
     /// A MIME type.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub format: Input<String>,
     /// The title.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub title: Input<String>,
     /// A free-text type, e.g. "Lab Result".
     #[serde(default, rename = "type", skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub kind: Input<String>,
     /// The author, a resource id.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
     pub created_by_id: Input<String>,
 }
 
 /// A document's metadata (§3.17, C27).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentDto {
     /// The document's id.
     #[serde(deserialize_with = "id")]

@@ -15,6 +15,8 @@
 //! - [`field`]: every field and parameter name, so that no other crate spells one.
 //! - [`typed_id`]: `{type}:{value}` ids (§2.2).
 //! - [`route`]: every route's method and template (§3), and [`segment`]: C9's encoding.
+//! - `openapi` (feature `openapi`): the OpenAPI 3.1 description of every route, built from the
+//!   types above (C48).
 //!
 //! ```
 //! use leyr_wire::field::Field;
@@ -41,6 +43,8 @@ pub mod dto;
 pub mod field;
 mod input;
 pub mod mapping;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod problem;
 pub mod query;
 pub mod route;

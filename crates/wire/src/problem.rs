@@ -44,11 +44,27 @@ pub enum ProblemCode {
     NotFound,
     /// `METHOD_NOT_ALLOWED`.
     MethodNotAllowed,
+    /// `PAYLOAD_TOO_LARGE`.
+    PayloadTooLarge,
     /// Any other code.
     Other(String),
 }
 
 impl ProblemCode {
+    /// Every code with a variant of its own (§4.2 and C30), in the order of §4.2: the codes the
+    /// sandbox writes.
+    pub const KNOWN: &'static [ProblemCode] = &[
+        Self::BadRequest,
+        Self::Unauthorized,
+        Self::EmrError,
+        Self::UnknownError,
+        Self::ServiceUnavailable,
+        Self::TooManyRequests,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::PayloadTooLarge,
+    ];
+
     /// The code as Leyr writes it.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -61,6 +77,7 @@ impl ProblemCode {
             Self::TooManyRequests => "TOO_MANY_REQUESTS",
             Self::NotFound => "NOT_FOUND",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::Other(code) => code,
         }
     }
@@ -77,6 +94,7 @@ impl From<String> for ProblemCode {
             "TOO_MANY_REQUESTS" => Self::TooManyRequests,
             "NOT_FOUND" => Self::NotFound,
             "METHOD_NOT_ALLOWED" => Self::MethodNotAllowed,
+            "PAYLOAD_TOO_LARGE" => Self::PayloadTooLarge,
             _ => Self::Other(code),
         }
     }
@@ -120,6 +138,34 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The codes of §4.3, in its order: every code Leyr documents, and every code the sandbox
+    /// writes but the ones a test scripts (C31).
+    #[must_use]
+    pub fn documented() -> Vec<ErrorCode> {
+        let ids = [
+            Entity::Patient,
+            Entity::CareUnit,
+            Entity::HealthcareService,
+            Entity::Resource,
+            Entity::Appointment,
+            Entity::Author,
+        ];
+        let mut codes: Vec<ErrorCode> = ids.into_iter().map(Self::not_found).collect();
+        codes.extend([
+            Self::NoTimeslotsAvailable,
+            Self::AmbiguousTimeslots,
+            Self::InvalidCommentLength,
+            Self::InvalidNoteContent,
+            Self::MissingRequiredField,
+            Self::MaxItemsExceeded,
+            Self::BadInput,
+            Self::PatientIdLookupTypeNotSupported,
+            Self::InvalidPatientIdType,
+            Self::NotSupported,
+        ]);
+        codes
+    }
+
     /// `INVALID_<KIND>_ID` for `kind`, e.g. `ErrorCode::invalid_id("CARE_UNIT")`.
     #[must_use]
     pub fn invalid_id(kind: &str) -> Self {
@@ -181,8 +227,13 @@ impl From<ErrorCode> for String {
 /// One entry of a problem's `errors` array (§4.1). `Debug` shows `error_code` and `path`, never
 /// `details` or `emr_error`, which may echo patient data from the EHR.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(description = "One problem of a 400 (§4.1).")
+)]
 pub struct ProblemEntry {
-    /// A human-readable description. May echo EHR text: never shown in `Display`.
+    /// What the code means (§4.3). From Leyr it may quote the EHR, and with it patient data.
     #[serde(default)]
     pub details: Option<String>,
     /// The EHR's own error, or `null`.
@@ -193,12 +244,21 @@ pub struct ProblemEntry {
     pub error_code: Option<ErrorCode>,
     /// Where the problem is, e.g. `["body","external_id"]`, or `null`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::field_path_schema))]
     pub path: serde_json::Value,
 }
 
 /// Leyr's problem-details error body (§4.1). Every field is optional (C29). `Debug` leaves out
 /// `detail`, which may pass on the EHR's own message and with it patient data.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "Leyr's problem document (§4.1), the body of every error. A client \
+        reads every field as optional (C29); `errors` is left out when it is empty."
+    )
+)]
 pub struct Problem {
     /// Leyr's code, e.g. `BAD_REQUEST`.
     #[serde(default)]
@@ -212,7 +272,7 @@ pub struct Problem {
     /// The HTTP status.
     #[serde(default)]
     pub status: Option<u16>,
-    /// A description. May echo EHR text: never shown in `Display`.
+    /// What went wrong. From Leyr it may quote the EHR, and with it patient data.
     #[serde(default)]
     pub detail: Option<String>,
     /// A UUID naming this failure, for Leyr support.
@@ -580,7 +640,7 @@ impl Problem {
     #[must_use]
     pub fn payload_too_large(limit_bytes: usize) -> Self {
         Self::new(
-            ProblemCode::Other("PAYLOAD_TOO_LARGE".to_owned()),
+            ProblemCode::PayloadTooLarge,
             413,
             "Payload too large",
             &format!("The request body is larger than {limit_bytes} bytes."),
@@ -619,6 +679,22 @@ impl Serialize for ProblemBody<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_and_documented_codes_read_back_as_themselves() {
+        for code in ProblemCode::KNOWN {
+            assert_eq!(&ProblemCode::from(code.as_str().to_owned()), code);
+            assert!(!matches!(code, ProblemCode::Other(_)));
+        }
+        let documented = ErrorCode::documented();
+        assert_eq!(documented.len(), 16);
+        for code in &documented {
+            assert_eq!(&ErrorCode::from(code.as_string()), code);
+            assert!(!matches!(code, ErrorCode::Other(_)));
+        }
+        assert_eq!(documented[0].as_string(), "INVALID_PATIENT_ID");
+        assert_eq!(documented[5].as_string(), "INVALID_CREATED_BY_ID");
+    }
 
     #[test]
     fn error_codes_keep_invalid_id_kinds_and_unknown_text() {

@@ -7,6 +7,11 @@ use serde_json::{Map, Value};
 
 /// The query of `GET {CU}/timeslots` (§3.5, C15).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct TimeslotParams {
     /// Only this resource's slots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,6 +29,11 @@ pub struct TimeslotParams {
 
 /// The query of `GET {CU}/appointments` (§3.9, C18). `Debug` hides the patient id.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct AppointmentParams {
     /// A typed patient id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +51,11 @@ pub struct AppointmentParams {
 
 /// The query of `GET {CU}/patients` (§3.6, C16). `Debug` hides the names.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct PatientSearchParams {
     /// The first name, matched exactly ignoring case.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,8 @@
 //! router from, so a path is spelled once.
 //!
 //! Templates use Leyr's own notation, which is also axum's: `{name}` for a path parameter.
+//! Every route takes the two credential headers, [`CLIENT_ID_HEADER`] and
+//! [`CLIENT_SECRET_HEADER`] (§1.2).
 
 use std::fmt;
 
@@ -9,6 +11,11 @@ use leyr_domain::ehr::Operation;
 
 use crate::field::Field;
 use crate::segment;
+
+/// The header that names the Leyr application on every request (§1.2, C4).
+pub const CLIENT_ID_HEADER: &str = "x-leyr-client-id";
+/// The header that carries the application's secret on every request (§1.2, C4).
+pub const CLIENT_SECRET_HEADER: &str = "x-leyr-client-secret";
 
 /// An HTTP method Leyr's API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -191,6 +198,43 @@ const fn route(operation: Operation, method: Method, template: Template) -> Rout
     }
 }
 
+/// One method on one template: what a router mounts once, and what an OpenAPI document
+/// describes as one operation. Several operations may share an endpoint, told apart by the
+/// body: reschedule, cancel and confirm all `PATCH {CU}/appointments/{appointment_id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template.
+    pub template: Template,
+}
+
+impl Endpoint {
+    /// The operations served here, in the order of [`ROUTES`].
+    pub fn operations(self) -> impl Iterator<Item = Operation> {
+        ROUTES
+            .iter()
+            .filter(move |route| route.method == self.method && route.template == self.template)
+            .map(|route| route.operation)
+    }
+}
+
+/// Every endpoint of [`ROUTES`], once, in the order of its first route.
+#[must_use]
+pub fn endpoints() -> Vec<Endpoint> {
+    let mut endpoints: Vec<Endpoint> = Vec::with_capacity(ROUTES.len());
+    for route in ROUTES {
+        let endpoint = Endpoint {
+            method: route.method,
+            template: route.template,
+        };
+        if !endpoints.contains(&endpoint) {
+            endpoints.push(endpoint);
+        }
+    }
+    endpoints
+}
+
 /// The route of `operation`.
 #[must_use]
 pub fn of(operation: Operation) -> Route {
@@ -217,6 +261,26 @@ mod tests {
             assert_eq!(rows.count(), 1, "{operation}");
             assert_eq!(of(operation).operation, operation);
         }
+    }
+
+    #[test]
+    fn operations_that_share_a_method_and_template_share_one_endpoint() {
+        let endpoints = endpoints();
+        assert_eq!(endpoints.len(), ROUTES.len() - 2);
+        let shared: Vec<Vec<Operation>> = endpoints
+            .iter()
+            .map(|endpoint| endpoint.operations().collect::<Vec<_>>())
+            .filter(|operations| operations.len() > 1)
+            .collect();
+        assert_eq!(
+            shared,
+            [[Operation::Reschedule, Operation::Cancel, Operation::Confirm]]
+        );
+        let served: usize = endpoints
+            .iter()
+            .map(|endpoint| endpoint.operations().count())
+            .sum();
+        assert_eq!(served, ROUTES.len());
     }
 
     #[test]

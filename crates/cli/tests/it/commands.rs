@@ -168,7 +168,11 @@ fn slots_are_listed_in_a_window_in_stockholm_time() {
     let slots = sandbox.json(&["slots", "--resource", DR_EHN]);
     let first = slots
         .iter()
-        .find(|slot| slot["start"].as_str().is_some_and(|start| &start[11..16] == "08:00"))
+        .find(|slot| {
+            slot["start"]
+                .as_str()
+                .is_some_and(|start| &start[11..16] == "08:00")
+        })
         .expect("the sandbox offers a whole morning in the next 30 days");
     assert!(in_stockholm(&first["start"]), "{first}");
     let day = &first["start"].as_str().unwrap()[..10];

@@ -1,19 +1,22 @@
-//! The router: Leyr's routes (contract §3, spelled by `leyr-wire`'s templates), authentication
-//! first (C4), fault injection (C31), problem bodies for unknown routes and methods (C30), the
-//! checks every request shares (`{emr}`, care unit, the profile's operations: C14, C43), and
-//! request logs without patient data.
+//! The router: Leyr's routes (contract §3), mounted from `leyr-wire`'s table of routes,
+//! authentication first (C4), fault injection (C31), problem bodies for unknown routes and
+//! methods (C30), the checks every request shares (`{emr}`, care unit, the profile's
+//! operations: C14, C43), request logs without patient data, and the OpenAPI description of it
+//! all, served without credentials (C48).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, MatchedPath, Query, Request, State};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{self, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, MethodRouter, get, on};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use leyr_domain::ehr::{self, EhrProfile, Operation};
 use leyr_domain::error::Entity;
@@ -21,8 +24,8 @@ use leyr_domain::ids::{CareUnitId, HealthcareServiceId, ResourceId};
 use leyr_domain::patient::PatientRef;
 use leyr_domain::ports::{Ports, ReadError};
 use leyr_domain::time::in_stockholm;
-use leyr_wire::route::Template;
-use leyr_wire::{ErrorCode, Field, FieldPath, segment};
+use leyr_wire::route::{self, CLIENT_ID_HEADER, CLIENT_SECRET_HEADER, Endpoint};
+use leyr_wire::{ErrorCode, Field, FieldPath, openapi, segment};
 use serde::de::DeserializeOwned;
 
 use crate::faults::{self, FaultState};
@@ -211,9 +214,18 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Builds the whole application. Layers, from the outside in: request log, authentication,
-/// fault injection (around every route and both fallbacks, so unknown routes get them too),
-/// then the handlers with their `{emr}`, care-unit, profile, id and body checks.
+/// The path of the OpenAPI description (C48).
+pub(crate) const OPENAPI_PATH: &str = "/openapi.json";
+
+/// Builds the whole application: Leyr's API, with one world per EHR profile, and the OpenAPI
+/// description beside it.
+///
+/// Leyr's API is every endpoint of `leyr-wire`'s table of routes ([`api_endpoints`]) and
+/// nothing else. Its layers, from the outside in: authentication, fault injection (around every
+/// route and both fallbacks, so unknown routes get them too), then the handlers with their
+/// `{emr}`, care-unit, profile, id and body checks. `GET /openapi.json` is outside those
+/// layers: it needs no credentials and takes no scripted fault (C48). The request log is
+/// around both.
 pub(crate) fn router(
     worlds: Vec<(&'static str, Ports)>,
     credentials: Credentials,
@@ -232,35 +244,11 @@ pub(crate) fn router(
             })
             .collect(),
     };
-    Router::new()
-        .route(Template::CARE_UNITS.as_str(), get(catalog::list_care_units))
-        .route(Template::RESOURCES.as_str(), get(catalog::list_resources))
-        .route(Template::RESOURCE.as_str(), get(catalog::get_resource))
-        .route(
-            Template::HEALTHCARE_SERVICES.as_str(),
-            get(catalog::list_healthcare_services),
-        )
-        .route(Template::TIMESLOTS.as_str(), get(timeslots::list))
-        .route(
-            Template::PATIENTS.as_str(),
-            get(patients::find).post(patients::create),
-        )
-        .route(Template::PATIENT.as_str(), get(patients::get_one))
-        .route(
-            Template::MEDICAL_NOTES.as_str(),
-            get(records::list_notes).post(records::write_note),
-        )
-        .route(Template::DOCUMENTS.as_str(), post(records::upload_document))
-        .route(
-            Template::APPOINTMENTS.as_str(),
-            get(appointments::list)
-                .post(appointments::create)
-                .patch(appointments::cancel_many),
-        )
-        .route(
-            Template::APPOINTMENT.as_str(),
-            get(appointments::get_one).patch(appointments::change),
-        )
+    let mut api = Router::new();
+    for (endpoint, handler) in api_endpoints() {
+        api = api.route(endpoint.template.as_str(), handler);
+    }
+    let api = api
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -268,8 +256,71 @@ pub(crate) fn router(
         .layer(middleware::from_fn_with_state(
             Arc::new(credentials),
             authenticate,
-        ))
+        ));
+    Router::new()
+        .route(OPENAPI_PATH, get(openapi_description))
+        .method_not_allowed_fallback(method_not_allowed)
+        .merge(api)
         .layer(middleware::from_fn(log_request))
+}
+
+/// Every endpoint of `leyr-wire`'s table with its handler: the routes the router mounts, and
+/// the one place that says which handler serves which route.
+fn api_endpoints() -> impl Iterator<Item = (Endpoint, MethodRouter<AppState>)> {
+    route::endpoints()
+        .into_iter()
+        .filter_map(|endpoint| Some((endpoint, handler(endpoint)?)))
+}
+
+/// The handler of `endpoint`, on the endpoint's method; `None` for an operation the sandbox
+/// has no handler for (a test proves there is none). The operations that share an endpoint
+/// share its handler, which tells them apart by the body: `appointments::change` reschedules,
+/// cancels or confirms.
+fn handler(endpoint: Endpoint) -> Option<MethodRouter<AppState>> {
+    let method = http::Method::from_bytes(endpoint.method.as_str().as_bytes()).ok()?;
+    let method = MethodFilter::try_from(method).ok()?;
+    let handler = match endpoint.operations().next()? {
+        Operation::ListCareUnits => on(method, catalog::list_care_units),
+        Operation::ListResources => on(method, catalog::list_resources),
+        Operation::GetResource => on(method, catalog::get_resource),
+        Operation::ListHealthcareServices => on(method, catalog::list_healthcare_services),
+        Operation::FindTimeslots => on(method, timeslots::list),
+        Operation::FindPatients => on(method, patients::find),
+        Operation::RegisterPatient => on(method, patients::create),
+        Operation::GetPatient => on(method, patients::get_one),
+        Operation::ListAppointments => on(method, appointments::list),
+        Operation::Book => on(method, appointments::create),
+        Operation::Reschedule | Operation::Cancel | Operation::Confirm => {
+            on(method, appointments::change)
+        }
+        Operation::CancelMany => on(method, appointments::cancel_many),
+        Operation::GetAppointment => on(method, appointments::get_one),
+        Operation::ListNotes => on(method, records::list_notes),
+        Operation::WriteNote => on(method, records::write_note),
+        Operation::UploadDocument => on(method, records::upload_document),
+        _ => return None,
+    };
+    Some(handler)
+}
+
+/// C48: the OpenAPI description of the API, the same text as `docs/openapi.json`, written once.
+async fn openapi_description() -> Response {
+    static DESCRIPTION: LazyLock<Option<Bytes>> =
+        LazyLock::new(|| openapi::to_json(&openapi::document()).ok().map(Bytes::from));
+    match DESCRIPTION.as_ref() {
+        Some(description) => {
+            let mut response = description.clone().into_response();
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        None => ApiError::unknown_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The OpenAPI description could not be written.",
+        )
+        .into_response(),
+    }
 }
 
 /// C30: an unknown route is a 404 problem.
@@ -282,7 +333,8 @@ async fn method_not_allowed() -> ApiError {
     ApiError::method_not_allowed()
 }
 
-/// C4: authentication comes before anything else, unknown routes included.
+/// C4: authentication comes before anything else, unknown routes included. Only the OpenAPI
+/// description is outside it (C48): the router does not put it behind this layer.
 async fn authenticate(
     State(credentials): State<Arc<Credentials>>,
     request: Request,
@@ -297,7 +349,7 @@ async fn authenticate(
 /// C4: a present, non-empty (and, if configured, matching) client id, then the secret.
 fn check_credentials(credentials: &Credentials, headers: &HeaderMap) -> Result<(), ApiError> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-    let client_id = header("x-leyr-client-id").filter(|id| !id.is_empty());
+    let client_id = header(CLIENT_ID_HEADER).filter(|id| !id.is_empty());
     let known_client = match (client_id, &credentials.client_id) {
         (None, _) => false,
         (Some(_), None) => true,
@@ -307,7 +359,7 @@ fn check_credentials(credentials: &Credentials, headers: &HeaderMap) -> Result<(
         return Err(ApiError::unknown_client());
     }
     match &credentials.client_secret {
-        Some(expected) if header("x-leyr-client-secret") != Some(expected.as_str()) => {
+        Some(expected) if header(CLIENT_SECRET_HEADER) != Some(expected.as_str()) => {
             Err(ApiError::wrong_secret())
         }
         _ => Ok(()),
@@ -525,10 +577,60 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use leyr_domain::ehr::{Operations, TAKECARE};
     use leyr_wire::segment;
 
     use super::*;
+
+    /// The (method, path) of every operation of the OpenAPI description.
+    fn described() -> BTreeSet<(String, String)> {
+        const METHODS: [&str; 8] = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
+        let document = serde_json::to_value(openapi::document()).unwrap();
+        let mut described = BTreeSet::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                assert!(METHODS.contains(&method.as_str()), "{path}: {method}");
+                described.insert((method.clone(), path.clone()));
+            }
+        }
+        described
+    }
+
+    #[test]
+    fn c48_the_router_mounts_exactly_what_the_description_lists() {
+        let mounted: BTreeSet<(String, String)> = api_endpoints()
+            .map(|(endpoint, _)| {
+                (
+                    endpoint.method.as_str().to_lowercase(),
+                    endpoint.template.as_str().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            mounted.len(),
+            route::endpoints().len(),
+            "every endpoint of the table has a handler"
+        );
+        let described = described();
+        assert_eq!(
+            mounted.difference(&described).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "mounted but not described"
+        );
+        assert_eq!(
+            described.difference(&mounted).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "described but not mounted"
+        );
+        assert!(
+            !described.iter().any(|(_, path)| path == OPENAPI_PATH),
+            "the description lists Leyr's API only"
+        );
+    }
 
     #[test]
     fn c43_an_operation_outside_the_profile_is_not_supported_with_a_null_path() {

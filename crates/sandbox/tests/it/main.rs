@@ -11,6 +11,7 @@ mod errors;
 mod faults;
 mod free_text;
 mod leyr_http_client;
+mod openapi;
 mod patients;
 mod records;
 mod routes;
