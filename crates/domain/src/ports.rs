@@ -244,6 +244,9 @@ pub trait AppointmentBook: Send + Sync {
     ) -> Result<Appointment, BookError>;
 
     /// The appointments matching `query`, in every status, cancelled included, ordered by start.
+    /// Statuses are as the EHR reports them now: a booked appointment whose end has passed is
+    /// `Completed` (contract C20, [`Appointment::reported_at`]), here and in every answer of this
+    /// port.
     ///
     /// # Errors
     /// `NotFound` for an unknown care unit, patient or resource; `Rejected` when the EHR refuses

@@ -427,6 +427,11 @@ pub(crate) struct Call {
     pub(crate) upload: bool,
 }
 
+/// The wire crate has no route for an operation (one the domain added before the table knew it).
+#[derive(Debug, thiserror::Error)]
+#[error("the operation has no route in Leyr's API table")]
+struct NoRoute;
+
 /// Where an operation goes: its route and its URL.
 pub(crate) struct Target {
     route: Route,
@@ -574,7 +579,9 @@ impl LeyrClient {
         query: &[(String, String)],
     ) -> Result<Target, CallError> {
         let inner = &self.inner;
-        let route = route::of(operation);
+        let route = route::of(operation).ok_or_else(|| {
+            CallError::failed(LeyrError::new(LeyrErrorKind::InvalidRequest).with_source(NoRoute))
+        })?;
         let mut values = Vec::with_capacity(2 + ids.len());
         values.push(inner.emr.as_str());
         values.extend(care_unit.map(CareUnitId::as_str));

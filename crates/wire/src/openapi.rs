@@ -1332,7 +1332,7 @@ mod tests {
     fn success_statuses_and_shapes_follow_the_contract() {
         let document = json();
         let answer = |operation: Operation, status: &str| {
-            let route = route::of(operation);
+            let route = route::of(operation).unwrap();
             let method = route.method.as_str().to_lowercase();
             document["paths"][route.template.as_str()][method.as_str()]["responses"][status]
                 ["content"][JSON]["schema"]

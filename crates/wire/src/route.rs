@@ -235,19 +235,14 @@ pub fn endpoints() -> Vec<Endpoint> {
     endpoints
 }
 
-/// The route of `operation`.
+/// The route of `operation`. Every operation the domain has today has one (a test proves it);
+/// `None` is for an operation the domain may add before this table knows it.
 #[must_use]
-pub fn of(operation: Operation) -> Route {
+pub fn of(operation: Operation) -> Option<Route> {
     ROUTES
         .iter()
         .copied()
         .find(|route| route.operation == operation)
-        // Every operation has a row; the test below proves it.
-        .unwrap_or(route(
-            Operation::ListCareUnits,
-            Method::Get,
-            Template::CARE_UNITS,
-        ))
 }
 
 #[cfg(test)]
@@ -259,7 +254,7 @@ mod tests {
         for operation in Operation::ALL {
             let rows = ROUTES.iter().filter(|route| route.operation == operation);
             assert_eq!(rows.count(), 1, "{operation}");
-            assert_eq!(of(operation).operation, operation);
+            assert_eq!(of(operation).map(|route| route.operation), Some(operation));
         }
     }
 

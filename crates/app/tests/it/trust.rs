@@ -401,3 +401,61 @@ async fn a_booking_with_a_retry_traces_each_operation_and_attempt_by_the_http_co
         assert!(!log.contains(private), "{private} in {log}");
     }
 }
+
+#[tokio::test]
+async fn over_leyr_http_a_held_slot_is_returned_and_another_patient_is_refused() {
+    use leyr_app::domain::ports::Availability as _;
+    use leyr_http::LeyrClient;
+    use leyr_sandbox::Sandbox;
+    use secrecy::SecretString;
+
+    let clock = ManualClock::default();
+    let sandbox = Sandbox::builder(Arc::new(clock.clone()))
+        .spawn("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let client = LeyrClient::builder()
+        .base_url(sandbox.url())
+        .credentials("idempotency-test", SecretString::from("secret"))
+        .build()
+        .unwrap();
+    let from = in_stockholm(&clock.now()) + TimeDelta::days(2);
+    let query = TimeslotQuery::new(TimeWindow::starting_at(from, TimeDelta::days(7)).unwrap())
+        .resource(ResourceId::new(DR_EHN).unwrap());
+    let slot = client
+        .find_timeslots(&care_unit(), &query)
+        .await
+        .unwrap()
+        .remove(0);
+    let booking = Booking::new(Ports::from_adapter(client, clock.clone()));
+
+    let first = booking
+        .book(&care_unit(), &request(patient(1), &slot))
+        .await
+        .unwrap();
+    let again = booking
+        .book(&care_unit(), &request(patient(1), &slot))
+        .await
+        .unwrap();
+    assert!(!first.already_held);
+    assert!(again.already_held);
+    assert_eq!(again.attempts, 0);
+    assert_eq!(again.appointment.id(), first.appointment.id());
+    let error = booking
+        .book(&care_unit(), &request(patient(2), &slot))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, BookAppointmentError::SlotTaken),
+        "{error:?}"
+    );
+
+    // The fake behind the sandbox holds exactly one appointment for the slot.
+    let fake = Fake {
+        booking: Booking::over(sandbox.ehr().clone()),
+        ehr: sandbox.ehr().clone(),
+        clock,
+    };
+    assert_eq!(fake.held(&patient(1), &slot).await.len(), 1);
+    sandbox.shutdown().await.unwrap();
+}

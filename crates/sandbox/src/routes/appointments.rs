@@ -17,7 +17,6 @@ use leyr_domain::error::Entity;
 use leyr_domain::ids::AppointmentId;
 use leyr_domain::ports::{Cancellation, ReadError};
 use leyr_domain::text::TextKind;
-use leyr_domain::time::to_utc;
 use leyr_domain::timeslot::Timeslot;
 use leyr_wire::dto::{
     AppointmentDto, BulkCancelRequest, CreateAppointmentRequest, Input, UpdateAppointmentRequest,
@@ -32,17 +31,10 @@ use crate::problems::Problems;
 use crate::request_body::{self, JSON_LIMIT_BYTES};
 use crate::{time_input, typed_ids};
 
-/// `appointment` as reported at `now` (C20: booked and ended is completed).
-fn reported(appointment: Appointment, now: DateTime<FixedOffset>) -> Appointment {
-    appointment.reported_at(to_utc(&now))
-}
-
-/// The JSON of appointments as reported at `now` (C20, C21, C35).
-fn listed(appointments: Vec<Appointment>, now: DateTime<FixedOffset>) -> Vec<AppointmentDto> {
-    appointments
-        .into_iter()
-        .map(|appointment| mapping::appointment_dto(&reported(appointment, now)))
-        .collect()
+/// The JSON of appointments (C21, C35). Their statuses are the port's, which already reports a
+/// booked appointment whose end has passed as completed (C20; `AppointmentBook`'s contract).
+fn listed(appointments: Vec<Appointment>) -> Vec<AppointmentDto> {
+    appointments.iter().map(mapping::appointment_dto).collect()
 }
 
 /// `GET {CU}/appointments?patient_id&resource_id&start&end` (§3.9).
@@ -113,7 +105,7 @@ pub(super) async fn list(
         .map_err(|error| port_errors::read(&error, &origins))?;
     appointments.retain(|appointment| appointment_query.starts_within(&appointment.start()));
     appointments.sort_by_key(Appointment::start);
-    Ok(json(StatusCode::OK, &listed(appointments, state.now())))
+    Ok(json(StatusCode::OK, &listed(appointments)))
 }
 
 /// The appointment of the path, as reported now, or `INVALID_APPOINTMENT_ID` at
@@ -128,7 +120,7 @@ async fn path_appointment(state: &World, scope: &Scope) -> Result<Appointment, A
         .get_appointment(&scope.care_unit, &id)
         .await
         .map_err(|error| port_errors::read(&error, &origins))?;
-    Ok(reported(appointment, state.now()))
+    Ok(appointment)
 }
 
 /// `GET {CU}/appointments/{appointment_id}` (§3.17a, C40): 200 with one appointment, reported
@@ -256,10 +248,7 @@ pub(super) async fn create(
         .book(care_unit, &booking)
         .await
         .map_err(|error| port_errors::book(&error, &origins))?;
-    Ok(json(
-        StatusCode::CREATED,
-        &listed(vec![appointment], state.now()),
-    ))
+    Ok(json(StatusCode::CREATED, &listed(vec![appointment])))
 }
 
 /// What a single-appointment PATCH asks for; the body tells (§3.11, §3.12, §3.14).
@@ -362,10 +351,7 @@ pub(super) async fn change(
                 .map_err(|error| port_errors::change(&error, &origins))?
         }
     };
-    Ok(json(
-        StatusCode::OK,
-        &mapping::appointment_dto(&reported(changed, state.now())),
-    ))
+    Ok(json(StatusCode::OK, &mapping::appointment_dto(&changed)))
 }
 
 /// Reads `confirmation.code` (C25).
@@ -497,7 +483,6 @@ pub(super) async fn cancel_many(
     let ids = batch_ids(&mut problems, &request.ids);
     problems.finish()?;
 
-    let now = state.now();
     for (index, id) in ids.iter().enumerate() {
         let at = FieldPath::body(Field::Ids).index(index);
         let lookup = state
@@ -507,7 +492,7 @@ pub(super) async fn cancel_many(
             .await;
         match lookup {
             Ok(appointment) => {
-                if *reported(appointment, now).status() == AppointmentStatus::Completed {
+                if *appointment.status() == AppointmentStatus::Completed {
                     problems.add(ErrorCode::BadInput, &at);
                 }
             }
@@ -537,7 +522,7 @@ pub(super) async fn cancel_many(
                 .cloned()
         })
         .collect();
-    Ok(json(StatusCode::OK, &listed(in_order, state.now())))
+    Ok(json(StatusCode::OK, &listed(in_order)))
 }
 
 /// Reads `ids` (C24), recording every problem.
