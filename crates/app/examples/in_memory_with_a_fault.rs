@@ -9,6 +9,7 @@
 
 #![allow(clippy::print_stdout, reason = "an example shows its result")]
 
+use leyr_app::domain::national_id::NationalId;
 use std::sync::Arc;
 
 use leyr_app::domain::appointment::{AppointmentQuery, BookingRequest};
@@ -30,7 +31,9 @@ async fn book_through_a_lost_answer() -> Result<(Booked, usize), Box<dyn std::er
     let booking = Booking::new(Ports::from_adapter(ehr, clock));
 
     let care_unit = CareUnitId::new(CARE_UNIT)?;
-    let patient = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse::<Personnummer>()?);
+    let patient = PatientRef::National(NationalId::Personnummer(
+        RECOMMENDED_PATIENT.parse::<Personnummer>()?,
+    ));
     let filter = TimeslotFilter {
         resource_id: Some(ResourceId::new(DR_EHN)?),
         ..TimeslotFilter::default()

@@ -39,7 +39,7 @@
 //!
 //! // Raw input is checked before anything reaches the EHR.
 //! let input = RegisterPatientInput {
-//!     personnummer: "19121212-1212".to_owned(),
+//!     external_id: ExternalIdInput::Personnummer("19121212-1212".to_owned()),
 //!     first_name: "Tolvan".to_owned(),
 //!     last_name: "Tolvansson".to_owned(),
 //!     phones: vec!["+46701234567".to_owned()],
@@ -61,7 +61,7 @@
 //! | use case | what it does |
 //! | --- | --- |
 //! | [`DiscoverCareUnits`], [`ListServices`], [`ListResources`] | read the catalog |
-//! | [`RegisterPatient`] | checks raw input (12-digit personnummer, birth date not after today, names, E.164 phones, e-mails), then registers (an upsert) |
+//! | [`RegisterPatient`] | checks raw input (the `external_id` the EHR asks for: a 12-digit personnummer, a Norwegian number or text; birth date not after today; names, E.164 phones, e-mails), then registers (an upsert) |
 //! | [`FindPatient`] | one patient by EHR id or personnummer, or many by name |
 //! | [`FindTimeslots`] | free slots; by default from now to 30 days ahead, in Stockholm time |
 //! | [`BookAppointment`] | booking rules, then book, reconciling unclear failures |
@@ -172,6 +172,8 @@ pub use facade::{Booking, CareUnitBooking};
 pub use notes::{
     ReadMedicalNotes, UploadDocument, WriteMedicalNote, WriteMedicalNoteInput, WriteRecordError,
 };
-pub use patients::{FindPatient, RegisterPatient, RegisterPatientError, RegisterPatientInput};
+pub use patients::{
+    ExternalIdInput, FindPatient, RegisterPatient, RegisterPatientError, RegisterPatientInput,
+};
 
 pub use timeslots::{DEFAULT_SEARCH_DAYS, FindTimeslots, TimeslotFilter};

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use leyr_domain::error::{BackendError, Entity, Rejection};
+use leyr_domain::fodselsnummer::{Fodselsnummer, FodselsnummerAllow, FodselsnummerError};
 use leyr_domain::ids::CareUnitId;
+use leyr_domain::national_id::{ExternalId, ExternalIdText, ExternalIdTextError};
 use leyr_domain::patient::{
     ContactError, EmailAddress, NewPatient, Patient, PatientRef, PatientSearch, PersonName,
     PhoneNumber, Registration,
@@ -17,14 +19,80 @@ use leyr_domain::time::in_stockholm;
 
 use crate::error::{QueryError, unexpected};
 
+/// The `external_id` of a patient to register, as typed, with what it is meant to be. Which one
+/// an EHR asks for is its profile's business (`leyr_domain::ehr::ExternalIdRule`): TakeCare
+/// requires a personnummer, Konfidens a Norwegian number, others take one or any text, or none.
+/// `Debug` shows the kind only.
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExternalIdInput {
+    /// None given.
+    #[default]
+    None,
+    /// A Swedish personnummer or samordningsnummer in a 12-digit form: `YYYYMMDDNNNC`,
+    /// `YYYYMMDD-NNNC` or `YYYYMMDD+NNNC`. The 10-digit forms are refused, since their century
+    /// is a guess.
+    Personnummer(String),
+    /// A Norwegian fødselsnummer or D-number (Tenor's synthetic test numbers included): 11
+    /// digits, or with one space or `-` after `DDMMYY`. H- and FH-numbers are refused.
+    Fodselsnummer(String),
+    /// Text for an EHR that does not check it: 1 to 64 characters, no control characters.
+    Text(String),
+}
+
+impl fmt::Debug for ExternalIdInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ExternalIdInput::None => "None",
+            ExternalIdInput::Personnummer(_) => "Personnummer(<redacted>)",
+            ExternalIdInput::Fodselsnummer(_) => "Fodselsnummer(<redacted>)",
+            ExternalIdInput::Text(_) => "Text(<redacted>)",
+        })
+    }
+}
+
+impl ExternalIdInput {
+    fn validate(&self, today: NaiveDate) -> Result<Option<ExternalId>, RegisterPatientError> {
+        match self {
+            ExternalIdInput::None => Ok(None),
+            ExternalIdInput::Personnummer(text) => {
+                let personnummer = Personnummer::from_str(text)
+                    .map_err(RegisterPatientError::InvalidPersonnummer)?;
+                // The rule the adapters keep (C33): a known birth date, not after today. A
+                // coordination number whose date is unknown (month 00, day 60) is refused
+                // here, not by the EHR.
+                if !personnummer.is_born_by(today) {
+                    return Err(RegisterPatientError::BirthDateInFuture);
+                }
+                Ok(Some(personnummer.into()))
+            }
+            ExternalIdInput::Fodselsnummer(text) => {
+                // C46: ordinary numbers, D-numbers and Tenor's synthetic test numbers.
+                let allow = FodselsnummerAllow {
+                    synthetic: true,
+                    ..FodselsnummerAllow::default()
+                };
+                let number = Fodselsnummer::parse_with(text, allow)
+                    .map_err(RegisterPatientError::InvalidFodselsnummer)?;
+                if !number.is_born_by(today) {
+                    return Err(RegisterPatientError::BirthDateInFuture);
+                }
+                Ok(Some(number.into()))
+            }
+            ExternalIdInput::Text(text) => ExternalIdText::new(text)
+                .map(|text| Some(ExternalId::Text(text)))
+                .map_err(RegisterPatientError::InvalidExternalId),
+        }
+    }
+}
+
 /// A patient to register, as typed by a person or read from a form: nothing is checked yet.
 /// [`RegisterPatient::run`] checks every field before it reaches the EHR. `Debug` shows no field
 /// text.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct RegisterPatientInput {
-    /// The personnummer in a 12-digit form: `YYYYMMDDNNNC`, `YYYYMMDD-NNNC` or `YYYYMMDD+NNNC`.
-    /// The 10-digit forms are refused, since their century is a guess.
-    pub personnummer: String,
+    /// The patient's `external_id`, as the EHR asks for it.
+    pub external_id: ExternalIdInput,
     /// The first name.
     pub first_name: String,
     /// The last name.
@@ -40,19 +108,15 @@ impl RegisterPatientInput {
     /// latest possible birth date, and returns the patient to register.
     ///
     /// # Errors
-    /// The first invalid field, in the order personnummer, birth date, first name, last name,
-    /// phones, e-mails: [`RegisterPatientError::InvalidPersonnummer`],
+    /// The first invalid field, in the order `external_id` (with its birth date), first name,
+    /// last name, phones, e-mails: [`RegisterPatientError::InvalidPersonnummer`],
+    /// [`RegisterPatientError::InvalidFodselsnummer`],
+    /// [`RegisterPatientError::InvalidExternalId`],
     /// [`RegisterPatientError::BirthDateInFuture`], [`RegisterPatientError::InvalidFirstName`],
     /// [`RegisterPatientError::InvalidLastName`], [`RegisterPatientError::InvalidPhone`] or
     /// [`RegisterPatientError::InvalidEmail`].
     pub fn validate(&self, today: NaiveDate) -> Result<NewPatient, RegisterPatientError> {
-        let personnummer = Personnummer::from_str(&self.personnummer)
-            .map_err(RegisterPatientError::InvalidPersonnummer)?;
-        // The rule the adapters keep (C33): a known birth date, not after today. A coordination
-        // number whose date is unknown (month 00, day 60) is refused here, not by the EHR.
-        if !personnummer.is_born_by(today) {
-            return Err(RegisterPatientError::BirthDateInFuture);
-        }
+        let external_id = self.external_id.validate(today)?;
         let first_name =
             PersonName::new(&self.first_name).map_err(RegisterPatientError::InvalidFirstName)?;
         let last_name =
@@ -70,7 +134,7 @@ impl RegisterPatientInput {
             .collect::<Result<Vec<_>, _>>()
             .map_err(RegisterPatientError::InvalidEmail)?;
         Ok(NewPatient {
-            personnummer,
+            external_id,
             first_name,
             last_name,
             phones,
@@ -82,6 +146,7 @@ impl RegisterPatientInput {
 impl fmt::Debug for RegisterPatientInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegisterPatientInput")
+            .field("external_id", &self.external_id)
             .field("phones", &self.phones.len())
             .field("emails", &self.emails.len())
             .finish_non_exhaustive()
@@ -95,9 +160,15 @@ pub enum RegisterPatientError {
     /// The personnummer is not a valid 12-digit personnummer or samordningsnummer.
     #[error("the personnummer is not valid")]
     InvalidPersonnummer(#[source] PersonnummerError),
-    /// The personnummer's birth date is after today, or unknown (a coordination number with
-    /// month `00` or day `60`).
-    #[error("the personnummer has no known birth date on or before today")]
+    /// The Norwegian number is not a valid fødselsnummer or D-number.
+    #[error("the Norwegian national identity number is not valid")]
+    InvalidFodselsnummer(#[source] FodselsnummerError),
+    /// The `external_id` text is empty, too long or holds a control character.
+    #[error("the external id is not valid")]
+    InvalidExternalId(#[source] ExternalIdTextError),
+    /// The national number's birth date is after today, or unknown (a coordination number
+    /// with month `00` or day `60`).
+    #[error("the national identity number has no known birth date on or before today")]
     BirthDateInFuture,
     /// The first name is empty, too long or holds digits or control characters.
     #[error("the first name is not valid")]

@@ -17,8 +17,8 @@
 
 pub use crate::clock::SystemClock;
 pub use crate::{
-    BookAppointmentError, Booked, Booking, CareUnitBooking, ChangeAppointmentError, QueryError,
-    RegisterPatientError, RegisterPatientInput, TimeslotFilter,
+    BookAppointmentError, Booked, Booking, CareUnitBooking, ChangeAppointmentError,
+    ExternalIdInput, QueryError, RegisterPatientError, RegisterPatientInput, TimeslotFilter,
 };
 pub use leyr_domain::appointment::{Appointment, BookingRequest, Comment};
 pub use leyr_domain::ids::{AppointmentId, CareUnitId, ResourceId};

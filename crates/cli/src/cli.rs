@@ -106,9 +106,18 @@ impl Command {
     pub(crate) fn patient_argument(&mut self) -> Option<(&'static str, &mut String)> {
         match self {
             Self::Patient(PatientCommand::Get { patient }) => Some(("<PATIENT>", patient)),
-            Self::Patient(PatientCommand::Create { personnummer, .. }) => {
-                Some(("--personnummer", personnummer))
-            }
+            Self::Patient(PatientCommand::Create {
+                personnummer,
+                fodselsnummer,
+                external_id,
+                ..
+            }) => [
+                ("--personnummer", personnummer),
+                ("--fodselsnummer", fodselsnummer),
+                ("--external-id", external_id),
+            ]
+            .into_iter()
+            .find_map(|(name, value)| value.as_mut().map(|value| (name, value))),
             Self::Book(BookArgs { patient, .. })
             | Self::Reschedule(RescheduleArgs { patient, .. })
             | Self::Notes(NotesCommand::List { patient } | NotesCommand::Add { patient, .. }) => {
@@ -163,11 +172,19 @@ pub(crate) enum PatientCommand {
         /// `-` reads it from the first line of stdin.
         patient: String,
     },
-    /// Register a patient, or get the existing one with the same personnummer.
+    /// Register a patient, or get the existing one with the same `external_id`. Which id an EHR
+    /// asks for is its profile's business (`leyr ehrs`): TakeCare needs `--personnummer`,
+    /// Konfidens `--fodselsnummer`; others take one, any `--external-id`, or none.
     Create {
-        /// The personnummer, in a 12-digit form; `-` reads it from the first line of stdin.
-        #[arg(long)]
-        personnummer: String,
+        /// A Swedish personnummer, in a 12-digit form; `-` reads it from the first line of stdin.
+        #[arg(long, group = "external_id_kind")]
+        personnummer: Option<String>,
+        /// A Norwegian fødselsnummer or D-number, 11 digits; `-` reads it from stdin.
+        #[arg(long, group = "external_id_kind")]
+        fodselsnummer: Option<String>,
+        /// Any other `external_id`, for an EHR that does not check it; `-` reads it from stdin.
+        #[arg(long, group = "external_id_kind")]
+        external_id: Option<String>,
         /// First name.
         #[arg(long)]
         first_name: String,

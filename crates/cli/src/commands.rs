@@ -3,7 +3,8 @@
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use leyr_app::clock::SystemClock;
 use leyr_app::{
-    Booking, RegisterPatientInput, RescheduleCommand, TimeslotFilter, WriteMedicalNoteInput,
+    Booking, ExternalIdInput, RegisterPatientInput, RescheduleCommand, TimeslotFilter,
+    WriteMedicalNoteInput,
 };
 use leyr_domain::appointment::{AppointmentQuery, BookingRequest, Comment};
 use leyr_domain::ids::{AppointmentId, CareUnitId, HealthcareServiceId, ResourceId};
@@ -152,13 +153,20 @@ impl Context {
             }
             PatientCommand::Create {
                 personnummer,
+                fodselsnummer,
+                external_id,
                 first_name,
                 last_name,
                 phones,
                 emails,
             } => {
                 let input = RegisterPatientInput {
-                    personnummer: personnummer.clone(),
+                    external_id: match (personnummer, fodselsnummer, external_id) {
+                        (Some(number), _, _) => ExternalIdInput::Personnummer(number.clone()),
+                        (_, Some(number), _) => ExternalIdInput::Fodselsnummer(number.clone()),
+                        (_, _, Some(text)) => ExternalIdInput::Text(text.clone()),
+                        _ => ExternalIdInput::None,
+                    },
                     first_name: first_name.clone(),
                     last_name: last_name.clone(),
                     phones: phones.clone(),
@@ -173,9 +181,9 @@ impl Context {
             }
         };
         // The operator asked for this patient, so the answer shows who it is.
-        let personnummer = patient.personnummer.as_ref().map(ToString::to_string);
+        let external_id = patient.external_id.as_ref().map(ToString::to_string);
         let text = format!(
-            "{}{} {} (EHR id {}, personnummer {}, Leyr id {})",
+            "{}{} {} (EHR id {}, external id {}, Leyr id {})",
             match created {
                 Some(true) => "Registered ",
                 Some(false) => "Already registered: ",
@@ -184,14 +192,14 @@ impl Context {
             patient.first_name,
             patient.last_name,
             patient.emr_id,
-            personnummer.as_deref().unwrap_or("unknown"),
+            external_id.as_deref().unwrap_or("none"),
             patient.leyr_id.as_ref().map_or("unknown", |id| id.as_str()),
         );
         let value = json!({
             "created": created,
             "leyr_id": patient.leyr_id.as_ref().map(|id| id.as_str()),
             "emr_id": patient.emr_id.as_str(),
-            "personnummer": personnummer,
+            "external_id": external_id,
             "first_name": patient.first_name.as_str(),
             "last_name": patient.last_name.as_str(),
             "phones": patient.phones.iter().map(|p| p.as_str()).collect::<Vec<_>>(),

@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use leyr_app::clock::SystemClock;
 use leyr_app::{
-    Booking, RegisterPatientInput, RescheduleCommand, TimeslotFilter, WriteMedicalNoteInput,
+    Booking, ExternalIdInput, RegisterPatientInput, RescheduleCommand, TimeslotFilter,
+    WriteMedicalNoteInput,
 };
 use leyr_domain::appointment::{AppointmentQuery, BookingRequest, Comment};
 use leyr_domain::ids::{CareUnitId, ResourceId};
@@ -167,7 +168,7 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
     // 2. The test patient.
     let test_patient: PatientRef = TEST_PATIENT
         .parse::<Personnummer>()
-        .map(PatientRef::Personnummer)
+        .map(PatientRef::from)
         .map_err(|error| Failure::usage(format!("the demo's test patient is invalid: {error}")))?;
     let patient = spinner
         .while_pending(booking.find_patient(&care_unit, &test_patient))
@@ -185,7 +186,7 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
 
     // 3. Registration: an invalid number is refused before any request; a valid one registers.
     let input = |personnummer: &str| RegisterPatientInput {
-        personnummer: personnummer.to_owned(),
+        external_id: ExternalIdInput::Personnummer(personnummer.to_owned()),
         first_name: "Anders".to_owned(),
         last_name: "Andersson".to_owned(),
         phones: vec!["+46701234567".to_owned()],

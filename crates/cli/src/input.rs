@@ -3,6 +3,7 @@
 use std::io::BufRead;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use leyr_domain::fodselsnummer::{Fodselsnummer, FodselsnummerAllow};
 use leyr_domain::ids::PatientEmrId;
 use leyr_domain::patient::PatientRef;
 use leyr_domain::personnummer::Personnummer;
@@ -10,18 +11,32 @@ use leyr_domain::time::{STOCKHOLM, in_stockholm};
 
 use crate::failure::{Failure, Reason};
 
-/// A patient given as a personnummer (any 12-digit form, or `se_personal_number:`), or as
-/// `emr_id:<id>`.
+/// A patient given as a personnummer (any 12-digit form, or `se_personal_number:`), as a
+/// Norwegian number (`no_personal_number:<11 digits>`), or as `emr_id:<id>`.
 pub(crate) fn patient(text: &str) -> Result<PatientRef, Failure> {
     if let Some(id) = text.strip_prefix("emr_id:") {
         let id = PatientEmrId::new(id)
             .map_err(|error| Failure::usage(format!("invalid EHR id: {error}")))?;
         return Ok(PatientRef::EmrId(id));
     }
+    if let Some(number) = text.strip_prefix("no_personal_number:") {
+        let allow = FodselsnummerAllow {
+            synthetic: true,
+            ..FodselsnummerAllow::default()
+        };
+        return Fodselsnummer::parse_with(number, allow)
+            .map(PatientRef::from)
+            .map_err(|error| {
+                Failure::new(
+                    Reason::Invalid,
+                    format!("invalid Norwegian national identity number: {error}"),
+                )
+            });
+    }
     let number = text.strip_prefix("se_personal_number:").unwrap_or(text);
     number
         .parse::<Personnummer>()
-        .map(PatientRef::Personnummer)
+        .map(PatientRef::from)
         .map_err(|error| {
             Failure::new(
                 Reason::Invalid,
@@ -113,11 +128,11 @@ mod tests {
     fn patients_are_personnummer_or_emr_ids() {
         assert!(matches!(
             patient("19711002-1834"),
-            Ok(PatientRef::Personnummer(_))
+            Ok(PatientRef::National(_))
         ));
         assert!(matches!(
             patient("se_personal_number:197110021834"),
-            Ok(PatientRef::Personnummer(_))
+            Ok(PatientRef::National(_))
         ));
         assert!(matches!(patient("emr_id:abc"), Ok(PatientRef::EmrId(_))));
         let refused = patient("197110021835").unwrap_err();

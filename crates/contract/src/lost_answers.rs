@@ -5,6 +5,7 @@ use leyr_domain::appointment::{
     Appointment, AppointmentBatch, AppointmentQuery, AppointmentStatus, BookingRequest,
     RescheduleRequest,
 };
+use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::{NewPatient, PatientRef};
 use leyr_domain::ports::{BookError, Cancellation, ChangeError, WriteError};
 
@@ -184,7 +185,7 @@ pub async fn lost_answers_are_outcome_unknown_and_the_writes_happen(
 
     let personnummer = unregistered_personnummer(subject, "19790909").await;
     let new_patient = NewPatient {
-        personnummer,
+        external_id: Some(personnummer.into()),
         first_name: name("Förlorat"),
         last_name: name("Svar"),
         phones: Vec::new(),
@@ -198,7 +199,11 @@ pub async fn lost_answers_are_outcome_unknown_and_the_writes_happen(
         matches!(got, Ok(_) | Err(WriteError::OutcomeUnknown(_))),
         "a registration whose answer is lost: {got:?}"
     );
-    let registered = get_patient(subject, &PatientRef::Personnummer(personnummer)).await;
+    let registered = get_patient(
+        subject,
+        &PatientRef::National(NationalId::Personnummer(personnummer)),
+    )
+    .await;
     assert_eq!(
         (
             registered.first_name.as_str(),

@@ -7,6 +7,7 @@ use leyr_domain::appointment::{
 };
 use leyr_domain::error::Entity;
 use leyr_domain::ids::{AppointmentId, CareUnitId};
+use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::{NewPatient, PatientRef, PatientSearch};
 use leyr_domain::ports::{BookError, Cancellation, ChangeError, ReadError, WriteError};
 use leyr_domain::timeslot::{Timeslot, TimeslotQuery};
@@ -99,7 +100,7 @@ pub async fn an_unknown_care_unit_is_not_found_by_any_method(subject: &Ports) {
         ),
     );
     let new_patient = NewPatient {
-        personnummer: parse(GAMMA),
+        external_id: Some(NationalId::Personnummer(parse(GAMMA)).into()),
         first_name: name("Testperson"),
         last_name: name("Gamma"),
         phones: Vec::new(),
@@ -226,7 +227,7 @@ pub async fn unknown_ids_are_not_found_with_their_kind(subject: &Ports) {
     let unit = care_unit();
     let unknown_personnummer = unregistered_personnummer(subject, "19750505").await;
     for patient in [
-        PatientRef::Personnummer(unknown_personnummer),
+        PatientRef::National(NationalId::Personnummer(unknown_personnummer)),
         PatientRef::EmrId(parse("contract-unknown-patient")),
     ] {
         let got = subject.patients.get_patient(&unit, &patient).await;
@@ -293,7 +294,7 @@ pub async fn unknown_ids_are_not_found_with_their_kind(subject: &Ports) {
 
     let slot = ehn_new_visits(subject, 1).await.remove(0);
     let request = BookingRequest {
-        patient: PatientRef::Personnummer(unknown_personnummer),
+        patient: PatientRef::National(NationalId::Personnummer(unknown_personnummer)),
         slot,
         comment: None,
     };

@@ -5,6 +5,7 @@ use chrono::TimeDelta;
 use leyr_domain::document::{DocumentFormat, NewDocument};
 use leyr_domain::error::{Entity, RejectionCode};
 use leyr_domain::medical_note::{NewMedicalNote, NoteTemplate};
+use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::PatientRef;
 use leyr_domain::ports::WriteError;
 use leyr_domain::time::in_stockholm;
@@ -88,7 +89,9 @@ pub async fn notes_round_trip_oldest_first(subject: &Ports) {
         matches!(&got, Err(WriteError::Rejected(rejection)) if *rejection.code() == RejectionCode::NotSupported),
         "only leyr_unstructured is supported: {got:?}"
     );
-    let nobody = PatientRef::Personnummer(unregistered_personnummer(subject, "19750505").await);
+    let nobody = PatientRef::National(NationalId::Personnummer(
+        unregistered_personnummer(subject, "19750505").await,
+    ));
     let got = subject.notes.write_note(&unit, &nobody, &later).await;
     assert!(
         matches!(got, Err(WriteError::NotFound(Entity::Patient))),
@@ -285,7 +288,9 @@ pub async fn document_upload_returns_metadata(subject: &Ports) {
             "{mime} must be rejected as not supported: {got:?}"
         );
     }
-    let nobody = PatientRef::Personnummer(unregistered_personnummer(subject, "19750505").await);
+    let nobody = PatientRef::National(NationalId::Personnummer(
+        unregistered_personnummer(subject, "19750505").await,
+    ));
     let got = subject
         .documents
         .upload_document(&unit, &nobody, &document)

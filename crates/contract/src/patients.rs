@@ -3,6 +3,7 @@
 
 use chrono::Datelike;
 use leyr_domain::error::{Entity, RejectionCode};
+use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::{
     EmailAddress, NewPatient, PatientRef, PatientSearch, PhoneNumber, Registration,
 };
@@ -35,8 +36,9 @@ pub async fn patient_lookups_by_personnummer_and_emr_id_agree(subject: &Ports) {
         );
         assert!(
             by_number
-                .personnummer
-                .is_none_or(|personnummer| personnummer.as_str() == number),
+                .external_id
+                .as_ref()
+                .is_none_or(|external_id| external_id.as_str() == number),
             "test patient #{} carries another personnummer",
             position_of(number)
         );
@@ -138,7 +140,7 @@ pub async fn find_patients_matches_names_ignoring_case(subject: &Ports) {
 pub async fn register_patient_is_an_upsert(subject: &Ports) {
     let personnummer = unregistered_personnummer(subject, "19810101").await;
     let first = NewPatient {
-        personnummer,
+        external_id: Some(personnummer.into()),
         first_name: name("Anders"),
         last_name: name("Andersson"),
         phones: vec![PhoneNumber::new("+46701234567").expect("a phone")],
@@ -179,7 +181,11 @@ pub async fn register_patient_is_an_upsert(subject: &Ports) {
         }
         other => panic!("registering an existing patient must answer Existing, got {other:?}"),
     }
-    let found = get_patient(subject, &PatientRef::Personnummer(personnummer)).await;
+    let found = get_patient(
+        subject,
+        &PatientRef::National(NationalId::Personnummer(personnummer)),
+    )
+    .await;
     assert_eq!(
         found, created,
         "the registered patient is found by personnummer"
@@ -189,7 +195,7 @@ pub async fn register_patient_is_an_upsert(subject: &Ports) {
 
     let beta = get_patient(subject, &by_personnummer(BETA)).await;
     let seeded = NewPatient {
-        personnummer: parse(BETA),
+        external_id: Some(NationalId::Personnummer(parse(BETA)).into()),
         first_name: name("Someone"),
         last_name: name("Else"),
         phones: Vec::new(),
@@ -223,7 +229,7 @@ pub async fn register_patient_refuses_a_birth_date_after_today(subject: &Ports) 
     let next_year = in_stockholm(&subject.now()).year() + 1;
     let personnummer = unregistered_personnummer(subject, &format!("{next_year}0101")).await;
     let future = NewPatient {
-        personnummer,
+        external_id: Some(personnummer.into()),
         first_name: name("Framtida"),
         last_name: name("Person"),
         phones: Vec::new(),
@@ -249,7 +255,7 @@ pub async fn register_patient_refuses_a_birth_date_after_today(subject: &Ports) 
         .register_patient(
             &care_unit(),
             &NewPatient {
-                personnummer: unknown_date,
+                external_id: Some(NationalId::Personnummer(unknown_date).into()),
                 ..future
             },
         )

@@ -2,6 +2,7 @@
 //! and the listings, bookings, cancellations and lookups the sections build on. Each helper
 //! panics with a message naming what failed.
 
+use leyr_domain::national_id::NationalId;
 use std::fmt;
 use std::str::FromStr;
 
@@ -46,7 +47,7 @@ pub(crate) fn service(id: &str) -> HealthcareServiceId {
 }
 
 pub(crate) fn by_personnummer(personnummer: &str) -> PatientRef {
-    PatientRef::Personnummer(parse(personnummer))
+    PatientRef::National(NationalId::Personnummer(parse(personnummer)))
 }
 
 pub(crate) fn comment(text: &str) -> Comment {
@@ -165,7 +166,10 @@ pub(crate) async fn unregistered_personnummer(subject: &Ports, birth_date: &str)
         let personnummer: Personnummer = parse(&candidate);
         match subject
             .patients
-            .get_patient(&care_unit(), &PatientRef::Personnummer(personnummer))
+            .get_patient(
+                &care_unit(),
+                &PatientRef::National(NationalId::Personnummer(personnummer)),
+            )
             .await
         {
             Err(ReadError::NotFound(Entity::Patient)) => return personnummer,

@@ -23,7 +23,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::fodselsnummer::{Fodselsnummer, FodselsnummerAllow};
-use crate::national_id::NationalId;
+use crate::national_id::{ExternalId, ExternalIdText, NationalId};
 use crate::personnummer::Personnummer;
 
 /// The kinds of typed id Leyr documents (§2.2). The text before the `:` that names each one is
@@ -279,24 +279,39 @@ impl NationalNumber {
 }
 
 impl ExternalIdRule {
-    /// Checks the `external_id` of a registration on `today`: `None` when the profile accepts
-    /// it without reading it (absent where optional, or unchecked).
+    /// Checks the `external_id` of a registration on `today`, and reads it as the profile
+    /// does: a national number where the profile checks one, the text as it is where it does
+    /// not, `None` where it was left out.
     ///
     /// # Errors
     /// [`ExternalIdError::Missing`] when required and absent; [`ExternalIdError::Invalid`]
-    /// when it breaks the number's rule.
+    /// when it breaks the number's rule, or, where unchecked, is not even text an id can be
+    /// (empty, longer than 64 characters, or holding a control character).
     pub fn check(
         self,
         text: Option<&str>,
         today: NaiveDate,
-    ) -> Result<Option<NationalId>, ExternalIdError> {
+    ) -> Result<Option<ExternalId>, ExternalIdError> {
         match (self, text) {
             (ExternalIdRule::Required(_), None) => Err(ExternalIdError::Missing),
             (ExternalIdRule::Required(number) | ExternalIdRule::Optional(number), Some(text)) => {
-                number.check(text, today).map(Some)
+                number
+                    .check(text, today)
+                    .map(|id| Some(ExternalId::National(id)))
             }
-            (ExternalIdRule::Optional(_) | ExternalIdRule::Unchecked, None)
-            | (ExternalIdRule::Unchecked, Some(_)) => Ok(None),
+            (ExternalIdRule::Optional(_) | ExternalIdRule::Unchecked, None) => Ok(None),
+            (ExternalIdRule::Unchecked, Some(text)) => ExternalIdText::new(text)
+                .map(|text| Some(ExternalId::Text(text)))
+                .map_err(|_| ExternalIdError::Invalid),
+        }
+    }
+
+    /// The national number the rule takes, if it takes one.
+    #[must_use]
+    pub fn national_number(self) -> Option<NationalNumber> {
+        match self {
+            ExternalIdRule::Required(number) | ExternalIdRule::Optional(number) => Some(number),
+            ExternalIdRule::Unchecked => None,
         }
     }
 }
@@ -399,8 +414,169 @@ pub const TAKECARE: EhrProfile = EhrProfile {
     cancellation: Confirmation::Direct,
 };
 
-/// Every profile the project knows.
-pub const PROFILES: &[&EhrProfile] = &[&TAKECARE];
+/// Kaddio (§9.2): a Swedish EHR whose sandbox cannot yet change appointments or take
+/// documents; `external_id` optional, checked as a personnummer when given.
+pub const KADDIO: EhrProfile = EhrProfile {
+    code: "kaddio",
+    name: "Kaddio",
+    market: Market::Sweden,
+    operations: Operations::without(&[
+        Operation::Reschedule,
+        Operation::Cancel,
+        Operation::CancelMany,
+        Operation::UploadDocument,
+    ]),
+    external_id: ExternalIdRule::Optional(NationalNumber::SwedishPersonnummer),
+    requires_phone: false,
+    patient_id_types: &[IdType::EmrId, IdType::SePersonalNumber],
+    resource_id_types: &[IdType::EmrId],
+    patient_emr_ids: PatientEmrIds::Minted,
+    booking: Confirmation::Direct,
+    cancellation: Confirmation::Direct,
+};
+
+/// Anita Systems (§9.2, §9.3): a Norwegian EHR that needs a phone number, confirms bookings
+/// and cancellations by SMS code, and cannot read patients or appointments back.
+pub const ANITA_SYSTEMS: EhrProfile = EhrProfile {
+    code: "anitasystems",
+    name: "Anita Systems",
+    market: Market::Norway,
+    operations: Operations::without(&[
+        Operation::GetPatient,
+        Operation::FindPatients,
+        Operation::ListAppointments,
+        Operation::GetAppointment,
+        Operation::Reschedule,
+        Operation::CancelMany,
+        Operation::ListNotes,
+        Operation::WriteNote,
+        Operation::UploadDocument,
+    ]),
+    external_id: ExternalIdRule::Unchecked,
+    requires_phone: true,
+    patient_id_types: &[IdType::EmrId],
+    resource_id_types: &[IdType::EmrId],
+    patient_emr_ids: PatientEmrIds::Minted,
+    booking: Confirmation::Code,
+    cancellation: Confirmation::Code,
+};
+
+/// Cliniko (§9.2): fully integrated, everything supported, numeric ids.
+pub const CLINIKO: EhrProfile = EhrProfile {
+    code: "cliniko",
+    name: "Cliniko",
+    market: Market::Global,
+    operations: Operations::ALL,
+    external_id: ExternalIdRule::Unchecked,
+    requires_phone: false,
+    patient_id_types: &[IdType::EmrId],
+    resource_id_types: &[IdType::EmrId],
+    patient_emr_ids: PatientEmrIds::Minted,
+    booking: Confirmation::Direct,
+    cancellation: Confirmation::Direct,
+};
+
+/// Physica (§9.2): a Norwegian EHR's mock: patients and booking, no appointment changes, notes
+/// or documents, no search by name.
+pub const PHYSICA: EhrProfile = EhrProfile {
+    code: "physica",
+    name: "Physica",
+    market: Market::Norway,
+    operations: Operations::without(&[
+        Operation::FindPatients,
+        Operation::Reschedule,
+        Operation::Cancel,
+        Operation::CancelMany,
+        Operation::ListNotes,
+        Operation::WriteNote,
+        Operation::UploadDocument,
+    ]),
+    external_id: ExternalIdRule::Unchecked,
+    requires_phone: false,
+    patient_id_types: &[IdType::EmrId],
+    resource_id_types: &[IdType::EmrId],
+    patient_emr_ids: PatientEmrIds::Minted,
+    booking: Confirmation::Direct,
+    cancellation: Confirmation::Direct,
+};
+
+/// Pridok (§9.2): a Norwegian EHR's mock: patients, booking and cancelling, no search by name,
+/// rescheduling, bulk cancel, notes or documents.
+pub const PRIDOK: EhrProfile = EhrProfile {
+    code: "pridok",
+    name: "Pridok",
+    market: Market::Norway,
+    operations: Operations::without(&[
+        Operation::FindPatients,
+        Operation::Reschedule,
+        Operation::CancelMany,
+        Operation::ListNotes,
+        Operation::WriteNote,
+        Operation::UploadDocument,
+    ]),
+    external_id: ExternalIdRule::Unchecked,
+    requires_phone: false,
+    patient_id_types: &[IdType::EmrId],
+    resource_id_types: &[IdType::EmrId],
+    patient_emr_ids: PatientEmrIds::Minted,
+    booking: Confirmation::Direct,
+    cancellation: Confirmation::Direct,
+};
+
+/// Konfidens (§9.2, C46): a Norwegian EHR that requires a fødselsnummer or D-number and finds
+/// patients by it (`no_personal_number:`); no rescheduling, bulk cancel, notes or documents.
+pub const KONFIDENS: EhrProfile = EhrProfile {
+    code: "konfidens",
+    name: "Konfidens",
+    market: Market::Norway,
+    operations: Operations::without(&[
+        Operation::Reschedule,
+        Operation::CancelMany,
+        Operation::ListNotes,
+        Operation::WriteNote,
+        Operation::UploadDocument,
+    ]),
+    external_id: ExternalIdRule::Required(NationalNumber::NorwegianFodselsnummer),
+    requires_phone: false,
+    patient_id_types: &[IdType::EmrId, IdType::NoPersonalNumber],
+    resource_id_types: &[IdType::EmrId],
+    patient_emr_ids: PatientEmrIds::Minted,
+    booking: Confirmation::Direct,
+    cancellation: Confirmation::Direct,
+};
+
+/// Every profile the project knows, in the contract's order (§9.2).
+pub const PROFILES: &[&EhrProfile] = &[
+    &TAKECARE,
+    &KADDIO,
+    &ANITA_SYSTEMS,
+    &CLINIKO,
+    &PHYSICA,
+    &PRIDOK,
+    &KONFIDENS,
+];
+
+/// The profile Leyr's client uses for an `{emr}` this project does not know (C44): everything
+/// allowed, any typed id, Leyr decides. Its code is empty; the client keeps the code it was
+/// configured with.
+pub const PERMISSIVE: EhrProfile = EhrProfile {
+    code: "",
+    name: "an EHR without a profile",
+    market: Market::Global,
+    operations: Operations::ALL,
+    external_id: ExternalIdRule::Unchecked,
+    requires_phone: false,
+    patient_id_types: &[
+        IdType::EmrId,
+        IdType::SePersonalNumber,
+        IdType::NoPersonalNumber,
+        IdType::NhsNumber,
+    ],
+    resource_id_types: &[IdType::EmrId, IdType::HsaId],
+    patient_emr_ids: PatientEmrIds::Minted,
+    booking: Confirmation::Direct,
+    cancellation: Confirmation::Direct,
+};
 
 /// The profile whose `{emr}` code is `code`, if the project knows it.
 #[must_use]
@@ -443,7 +619,7 @@ mod tests {
         let rule = TAKECARE.external_id;
         assert!(matches!(
             rule.check(Some("197110021834"), today()),
-            Ok(Some(NationalId::Personnummer(_)))
+            Ok(Some(ExternalId::National(NationalId::Personnummer(_))))
         ));
         assert!(rule.check(Some("197010632391"), today()).is_ok()); // day + 60
         assert!(rule.check(Some("202403250018"), today()).is_ok()); // born today
@@ -479,9 +655,117 @@ mod tests {
             optional.check(Some("x"), today()),
             Err(ExternalIdError::Invalid)
         );
-        assert_eq!(
+        assert!(matches!(
             ExternalIdRule::Unchecked.check(Some("x"), today()),
-            Ok(None)
+            Ok(Some(ExternalId::Text(_)))
+        ));
+        assert_eq!(ExternalIdRule::Unchecked.check(None, today()), Ok(None));
+        assert_eq!(
+            ExternalIdRule::Unchecked.check(Some("a\u{7}"), today()),
+            Err(ExternalIdError::Invalid)
         );
+    }
+
+    /// The table of §9.2, row by row: what each profile lacks.
+    #[test]
+    fn c43_the_seven_profiles_lack_exactly_what_the_table_says() {
+        use Operation::*;
+        let lacks = |profile: &EhrProfile| -> Vec<Operation> {
+            Operation::ALL
+                .into_iter()
+                .filter(|operation| !profile.supports(*operation))
+                .collect()
+        };
+        assert_eq!(lacks(&TAKECARE), []);
+        assert_eq!(
+            lacks(&KADDIO),
+            [Reschedule, Cancel, CancelMany, UploadDocument]
+        );
+        assert_eq!(
+            lacks(&ANITA_SYSTEMS),
+            [
+                FindPatients,
+                GetPatient,
+                ListAppointments,
+                Reschedule,
+                CancelMany,
+                GetAppointment,
+                ListNotes,
+                WriteNote,
+                UploadDocument
+            ]
+        );
+        assert_eq!(lacks(&CLINIKO), []);
+        assert_eq!(
+            lacks(&PHYSICA),
+            [
+                FindPatients,
+                Reschedule,
+                Cancel,
+                CancelMany,
+                ListNotes,
+                WriteNote,
+                UploadDocument
+            ]
+        );
+        assert_eq!(
+            lacks(&PRIDOK),
+            [
+                FindPatients,
+                Reschedule,
+                CancelMany,
+                ListNotes,
+                WriteNote,
+                UploadDocument
+            ]
+        );
+        assert_eq!(
+            lacks(&KONFIDENS),
+            [Reschedule, CancelMany, ListNotes, WriteNote, UploadDocument]
+        );
+        assert_eq!(lacks(&PERMISSIVE), []);
+        let anita = &ANITA_SYSTEMS;
+        assert!(anita.requires_phone);
+        assert_eq!(ANITA_SYSTEMS.booking, Confirmation::Code);
+        assert_eq!(ANITA_SYSTEMS.cancellation, Confirmation::Code);
+        assert!(KONFIDENS.accepts_patient_id(IdType::NoPersonalNumber));
+        assert!(!KONFIDENS.accepts_patient_id(IdType::SePersonalNumber));
+        assert!(KADDIO.accepts_patient_id(IdType::SePersonalNumber));
+        for profile in PROFILES {
+            assert_eq!(
+                profile.resource_id_types,
+                [IdType::EmrId],
+                "{}",
+                profile.code
+            );
+        }
+        assert_eq!(PROFILES.len(), 7);
+    }
+
+    #[test]
+    fn c46_konfidens_takes_ordinary_d_and_synthetic_numbers_only() {
+        let rule = KONFIDENS.external_id;
+        assert_eq!(rule.check(None, today()), Err(ExternalIdError::Missing));
+        assert_eq!(
+            rule.check(Some("197110021834"), today()),
+            Err(ExternalIdError::Invalid)
+        );
+        for accepted in ["01010100050", "07908298629", "30108299939"] {
+            assert!(
+                matches!(
+                    rule.check(Some(accepted), today()),
+                    Ok(Some(ExternalId::National(NationalId::Fodselsnummer(_))))
+                ),
+                "{accepted}"
+            );
+        }
+        // An H-number, a number with a separator, and one whose check digit is off.
+        for refused in ["02417544944", "010101 00050", "01010100051"] {
+            assert_eq!(
+                rule.check(Some(refused), today()),
+                Err(ExternalIdError::Invalid),
+                "{refused}"
+            );
+        }
     }
 }

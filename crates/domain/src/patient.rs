@@ -4,7 +4,9 @@
 
 use std::fmt;
 
+use crate::fodselsnummer::Fodselsnummer;
 use crate::ids::{CareUnitId, LeyrPatientId, PatientEmrId};
+use crate::national_id::{ExternalId, NationalId};
 use crate::personnummer::Personnummer;
 use crate::text::TextKind;
 
@@ -164,19 +166,47 @@ impl fmt::Debug for EmailAddress {
     }
 }
 
-/// How to address a patient: by the EHR's id or by personnummer (contract C5). Adapters render
-/// it as `emr_id:<id>` or `se_personal_number:<12 digits>`.
+/// How to address a patient: by the EHR's id or by national number (contract C5). Adapters
+/// render it as `emr_id:<id>`, `se_personal_number:<12 digits>` or
+/// `no_personal_number:<11 digits>`; which of them an EHR takes is its profile's business
+/// ([`crate::ehr::EhrProfile::accepts_patient_id`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PatientRef {
     /// The EHR's own id (`emr_id`).
     EmrId(PatientEmrId),
-    /// The patient's personnummer or samordningsnummer.
-    Personnummer(Personnummer),
+    /// The patient's national number: a Swedish personnummer or samordningsnummer, or a
+    /// Norwegian fødselsnummer or D-number.
+    National(NationalId),
+}
+
+impl PatientRef {
+    /// The kind of typed id this reference is sent as.
+    #[must_use]
+    pub fn id_type(&self) -> crate::ehr::IdType {
+        use crate::ehr::IdType;
+        match self {
+            PatientRef::EmrId(_) => IdType::EmrId,
+            PatientRef::National(NationalId::Personnummer(_)) => IdType::SePersonalNumber,
+            PatientRef::National(NationalId::Fodselsnummer(_)) => IdType::NoPersonalNumber,
+        }
+    }
 }
 
 impl From<Personnummer> for PatientRef {
     fn from(personnummer: Personnummer) -> Self {
-        Self::Personnummer(personnummer)
+        Self::National(personnummer.into())
+    }
+}
+
+impl From<Fodselsnummer> for PatientRef {
+    fn from(fodselsnummer: Fodselsnummer) -> Self {
+        Self::National(fodselsnummer.into())
+    }
+}
+
+impl From<NationalId> for PatientRef {
+    fn from(id: NationalId) -> Self {
+        Self::National(id)
     }
 }
 
@@ -193,8 +223,9 @@ pub struct Patient {
     pub leyr_id: Option<LeyrPatientId>,
     /// The EHR's id: the one to use in [`PatientRef::EmrId`].
     pub emr_id: PatientEmrId,
-    /// The patient's personnummer (`external_id`), when the EHR gives a valid one.
-    pub personnummer: Option<Personnummer>,
+    /// The patient's `external_id`, when the EHR gives one: a national number where its
+    /// digits are one, else the EHR's text.
+    pub external_id: Option<ExternalId>,
     /// First name.
     pub first_name: PersonName,
     /// Last name.
@@ -213,14 +244,22 @@ impl Patient {
     pub fn reference(&self) -> PatientRef {
         PatientRef::EmrId(self.emr_id.clone())
     }
+
+    /// The patient's national number, when the `external_id` is one.
+    #[must_use]
+    pub fn national_id(&self) -> Option<NationalId> {
+        self.external_id.as_ref().and_then(ExternalId::national_id)
+    }
 }
 
-/// What it takes to register a patient. The personnummer is the upsert key: registering someone
-/// who exists returns the existing patient.
+/// What it takes to register a patient. The `external_id` is the upsert key: registering
+/// someone who exists returns the existing patient. What it must hold is the EHR's profile's
+/// business ([`crate::ehr::ExternalIdRule`]): a Swedish personnummer for TakeCare, a Norwegian
+/// number for Konfidens, optional elsewhere, and free text where the EHR does not check it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPatient {
-    /// The patient's personnummer, sent as `external_id`.
-    pub personnummer: Personnummer,
+    /// Sent as `external_id`, when given.
+    pub external_id: Option<ExternalId>,
     /// First name.
     pub first_name: PersonName,
     /// Last name.

@@ -10,6 +10,7 @@
 //! Run with `cargo bench -p leyr-in-memory --bench in_memory`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+use leyr_domain::national_id::NationalId;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::{Arc, Barrier, Mutex};
@@ -208,7 +209,9 @@ fn split(iterations: u64) -> [usize; 2] {
 fn booking_throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("booking_throughput");
     group.sample_size(30);
-    let patient = PatientRef::Personnummer(seed::RECOMMENDED_PATIENT.parse().unwrap());
+    let patient = PatientRef::National(NationalId::Personnummer(
+        seed::RECOMMENDED_PATIENT.parse().unwrap(),
+    ));
 
     group.bench_function("port_2_threads", |b| {
         let patient = patient.clone();

@@ -8,15 +8,19 @@ use chrono::{DateTime, FixedOffset, Utc};
 use leyr_domain::appointment::{
     Appointment, AppointmentBatch, AppointmentParts, AppointmentQuery, AppointmentStatus,
     BookingRequest, Comment, ConfirmationCode, LifecycleCommand, LifecycleEvent, RescheduleRequest,
+    TransitionError,
 };
 use leyr_domain::booking_rules::MAX_COMMENT_CHARS;
 use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
 use leyr_domain::document::{Document, DocumentFormat, NewDocument};
-use leyr_domain::ehr::{IdType, PatientEmrIds};
+use leyr_domain::ehr::{Confirmation, ExternalIdError, PatientEmrIds};
 use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection, RejectionCode};
 use leyr_domain::ids::{AppointmentId, CareUnitId, DocumentId, NoteId, PatientEmrId, ResourceId};
 use leyr_domain::medical_note::{MedicalNote, NewMedicalNote, NoteTemplate};
-use leyr_domain::patient::{NewPatient, Patient, PatientRef, PatientSearch, Registration};
+use leyr_domain::national_id::ExternalId;
+use leyr_domain::patient::{
+    NewPatient, Patient, PatientRef, PatientSearch, PhoneNumber, Registration,
+};
 use leyr_domain::ports::{
     Availability, BookError, Cancellation, CareUnitCatalog, ChangeError, MedicalNotes,
     PatientDirectory, PatientDocuments, ReadError, WriteError,
@@ -25,6 +29,7 @@ use leyr_domain::time::in_stockholm;
 use leyr_domain::timeslot::{Timeslot, TimeslotQuery};
 
 use crate::InMemoryEhr;
+use crate::confirmations::{CodeRefusal, PendingKind};
 use crate::faults::{Gate, Operation};
 use crate::state::{Placement, Records, SlotEntry, StoredAppointment, UnitState, read, write};
 
@@ -63,6 +68,16 @@ fn emr_id_of(unit: &UnitState, patient: &PatientRef) -> Option<PatientEmrId> {
         .map(|found| found.emr_id.clone())
 }
 
+/// The EHR id and first phone number of the patient `patient` names.
+fn emr_id_and_phone(
+    unit: &UnitState,
+    patient: &PatientRef,
+) -> Option<(PatientEmrId, Option<PhoneNumber>)> {
+    read(&unit.patients)
+        .resolve(patient)
+        .map(|found| (found.emr_id.clone(), found.phones.first().cloned()))
+}
+
 /// Why a call was turned away at the door: the EHR's profile lacks the operation (C43), or the
 /// fault plan failed it.
 enum Refusal {
@@ -98,7 +113,7 @@ impl InMemoryEhr {
     /// The start of every port call: an operation outside the EHR's profile is refused with
     /// `NOT_SUPPORTED` before anything else is looked at (C43), then the fault plan has its say.
     async fn enter(&self, operation: Operation) -> Result<Gate, Refusal> {
-        if !self.inner.profile.supports(operation) {
+        if self.enforces_profile() && !self.inner.profile.supports(operation) {
             return Err(Refusal::NotSupported);
         }
         Ok(self.inner.faults.gate(operation).await?)
@@ -107,11 +122,7 @@ impl InMemoryEhr {
     /// Whether the EHR looks patients up by this kind of reference (C7): a refusal is
     /// `PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED`.
     fn accepts(&self, patient: &PatientRef) -> Result<(), Rejection> {
-        let kind = match patient {
-            PatientRef::EmrId(_) => IdType::EmrId,
-            PatientRef::Personnummer(_) => IdType::SePersonalNumber,
-        };
-        if self.inner.profile.accepts_patient_id(kind) {
+        if self.inner.profile.accepts_patient_id(patient.id_type()) {
             Ok(())
         } else {
             Err(Rejection::new(RejectionCode::PatientIdTypeNotSupported))
@@ -235,18 +246,29 @@ impl InMemoryEhr {
         // The profile's `external_id` rule (C33 for TakeCare), against the EHR clock's date.
         let profile = self.inner.profile;
         let today = in_stockholm(&self.now()).date_naive();
-        profile
+        let external_id = profile
             .external_id
-            .check(Some(new_patient.personnummer.as_str()), today)
-            .map_err(|_| WriteError::Rejected(Rejection::new(RejectionCode::BadInput)))?;
+            .check(
+                new_patient.external_id.as_ref().map(ExternalId::as_str),
+                today,
+            )
+            .map_err(|error| {
+                WriteError::Rejected(Rejection::new(match error {
+                    ExternalIdError::Missing => RejectionCode::MissingRequiredField,
+                    _ => RejectionCode::BadInput,
+                }))
+            })?;
         if profile.requires_phone && new_patient.phones.is_empty() {
             return Err(WriteError::Rejected(Rejection::new(
                 RejectionCode::MissingRequiredField,
             )));
         }
-        let reference = PatientRef::Personnummer(new_patient.personnummer);
         let mut patients = write(&unit.patients);
-        if let Some(existing) = patients.resolve(&reference) {
+        // C17: an upsert on `external_id`; without one, every registration is a new patient.
+        if let Some(existing) = external_id
+            .as_ref()
+            .and_then(|id| patients.by_external_id(id.as_str()))
+        {
             return Ok(Registration::Existing(existing.clone()));
         }
         let leyr_id = self
@@ -255,11 +277,13 @@ impl InMemoryEhr {
             .next_unused(|id| patients.has_leyr_id(id))
             .ok_or_else(internal)?;
         // C6: TakeCare's EHR id is the personnummer; other EHRs mint their own.
-        let emr_id = match profile.patient_emr_ids {
-            PatientEmrIds::NationalNumber => {
-                PatientEmrId::new(new_patient.personnummer.as_str()).map_err(|_| internal())?
-            }
-            _ => self
+        let national_emr_id = external_id
+            .as_ref()
+            .and_then(ExternalId::national_id)
+            .filter(|_| profile.patient_emr_ids == PatientEmrIds::NationalNumber);
+        let emr_id = match national_emr_id {
+            Some(number) => PatientEmrId::new(number.as_str()).map_err(|_| internal())?,
+            None => self
                 .inner
                 .ids
                 .next_unused(|id| {
@@ -271,7 +295,7 @@ impl InMemoryEhr {
         let patient = Patient {
             leyr_id: Some(leyr_id),
             emr_id,
-            personnummer: Some(new_patient.personnummer),
+            external_id,
             first_name: new_patient.first_name.clone(),
             last_name: new_patient.last_name.clone(),
             care_unit_id: unit.care_unit.id.clone(),
@@ -304,6 +328,7 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        self.settle(unit);
         let only_resource = match &query.resource_id {
             Some(id) => Some(
                 unit.resource(id)
@@ -403,11 +428,15 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        self.settle(unit);
+        let now = self.now();
         let records = read(&unit.records);
-        let position = records
-            .position(appointment)
-            .ok_or(ReadError::NotFound(Entity::Appointment))?;
-        Ok(Self::current(unit, &records, position, self.now())?)
+        if let Some(position) = records.position(appointment) {
+            return Ok(Self::current(unit, &records, position, now)?);
+        }
+        // §9.3: the new id a two-step cancellation answered names the request to cancel.
+        self.cancellation_request(unit, &records, appointment, now)
+            .ok_or(ReadError::NotFound(Entity::Appointment))
     }
 
     async fn reschedule(
@@ -430,14 +459,17 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         cancellation: &Cancellation,
     ) -> Result<Appointment, ChangeError> {
         let gate = self.enter(Operation::Cancel).await?;
-        let result = self
-            .cancel_all_now(care_unit, std::slice::from_ref(appointment), cancellation)
-            .and_then(|cancelled| {
-                cancelled
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| internal().into())
-            });
+        let result = if self.inner.profile.cancellation == Confirmation::Code {
+            self.request_cancellation_now(care_unit, appointment, cancellation)
+        } else {
+            self.cancel_all_now(care_unit, std::slice::from_ref(appointment), cancellation)
+                .and_then(|cancelled| {
+                    cancelled
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| internal().into())
+                })
+        };
         gate.finish(result, ChangeError::OutcomeUnknown)
     }
 
@@ -448,6 +480,12 @@ impl leyr_domain::ports::AppointmentBook for InMemoryEhr {
         cancellation: &Cancellation,
     ) -> Result<Vec<Appointment>, ChangeError> {
         let gate = self.enter(Operation::CancelMany).await?;
+        if self.inner.profile.cancellation == Confirmation::Code {
+            // One code per cancellation: a batch has no one id to confirm.
+            return Err(ChangeError::Rejected(Rejection::new(
+                RejectionCode::NotSupported,
+            )));
+        }
         gate.finish(
             self.cancel_all_now(care_unit, batch.ids(), cancellation),
             ChangeError::OutcomeUnknown,
@@ -477,10 +515,11 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(BookError::NotFound(Entity::CareUnit))?;
+        self.settle(unit);
         self.accepts(&request.patient)
             .map_err(BookError::Rejected)?;
-        let patient =
-            emr_id_of(unit, &request.patient).ok_or(BookError::NotFound(Entity::Patient))?;
+        let (patient, phone) =
+            emr_id_and_phone(unit, &request.patient).ok_or(BookError::NotFound(Entity::Patient))?;
         let slot = &request.slot;
         let resource = unit
             .resource(slot.resource_id())
@@ -498,7 +537,9 @@ impl InMemoryEhr {
         if entry.start.with_timezone(&Utc) <= self.now() {
             return Err(BookError::SlotTaken);
         }
-        let status = if self.inner.confirmation_code.is_some() {
+        // §9.3 for a profile that confirms by code; C25 when a code is configured.
+        let by_code = self.inner.profile.booking == Confirmation::Code;
+        let status = if by_code || self.inner.confirmation_code.is_some() {
             AppointmentStatus::AwaitingConfirmation
         } else {
             AppointmentStatus::Booked
@@ -542,7 +583,19 @@ impl InMemoryEhr {
                 return Err(BookError::SlotTaken);
             }
             match records.try_insert(&unit.resources, stored, key) {
-                Ok(_) => return Ok(answer),
+                Ok(_) => {
+                    if by_code {
+                        // Under the appointments' lock: the code exists as soon as the booking.
+                        self.confirmations().start(
+                            answer.id().clone(),
+                            care_unit.clone(),
+                            PendingKind::Booking,
+                            phone.as_ref(),
+                            self.now(),
+                        );
+                    }
+                    return Ok(answer);
+                }
                 Err(refused) => {
                     // The minted id was taken (possible only with data seeded from the same
                     // sequence): mint another.
@@ -562,6 +615,7 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(ReadError::NotFound(Entity::CareUnit))?;
+        self.settle(unit);
         // §3.9: a window must end after it starts; the sandbox says so before any lookup.
         if let (Some(start), Some(end)) = (query.start, query.end)
             && end <= start
@@ -624,6 +678,7 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(ChangeError::NotFound(Entity::CareUnit))?;
+        self.settle(unit);
         let target = &request.slot;
         let resource = unit.resource(target.resource_id());
         let now = self.now();
@@ -689,6 +744,7 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(ChangeError::NotFound(Entity::CareUnit))?;
+        self.settle(unit);
         let now = self.now();
         let mut records = write(&unit.records);
         let positions = ids
@@ -725,8 +781,13 @@ impl InMemoryEhr {
         let unit = self
             .unit(care_unit)
             .ok_or(ChangeError::NotFound(Entity::CareUnit))?;
+        self.settle(unit);
         let now = self.now();
         let mut records = write(&unit.records);
+        let checked = self.confirmations().check(id, code, now);
+        if let Some(checked) = checked {
+            return self.confirm_by_code(unit, &mut records, id, checked, now);
+        }
         let position = records
             .position(id)
             .ok_or(ChangeError::NotFound(Entity::Appointment))?;
@@ -878,4 +939,187 @@ impl InMemoryEhr {
         records.add_document(&emr_id, stored.clone());
         Ok(stored)
     }
+}
+
+/// Confirmation by code (§9.3, C46a); see [`crate::confirmations`].
+impl InMemoryEhr {
+    /// Lets every unconfirmed booking of `unit` whose code has lapsed go: it is cancelled and
+    /// its slot freed. Cheap when nothing waits.
+    fn settle(&self, unit: &UnitState) {
+        if self.inner.profile.booking != Confirmation::Code {
+            return;
+        }
+        let now = self.now();
+        if !self.confirmations().may_have_lapsed(now) {
+            return;
+        }
+        let mut records = write(&unit.records);
+        let lapsed = self.confirmations().lapse(&unit.care_unit.id, now);
+        let command = LifecycleCommand::Cancel { comment: None };
+        for id in lapsed {
+            let Some(position) = records.position(&id) else {
+                continue;
+            };
+            let Ok(current) = Self::current(unit, &records, position, now) else {
+                continue;
+            };
+            if let Ok(cancelled) = current.apply(&command) {
+                records.update(&unit.resources, position, &cancelled, None);
+            }
+        }
+    }
+
+    /// The first step of a two-step cancellation: a new id awaiting confirmation, the
+    /// original untouched and still holding its slot.
+    fn request_cancellation_now(
+        &self,
+        care_unit: &CareUnitId,
+        id: &AppointmentId,
+        cancellation: &Cancellation,
+    ) -> Result<Appointment, ChangeError> {
+        let unit = self
+            .unit(care_unit)
+            .ok_or(ChangeError::NotFound(Entity::CareUnit))?;
+        self.settle(unit);
+        let now = self.now();
+        let records = write(&unit.records);
+        let position = records
+            .position(id)
+            .ok_or(ChangeError::NotFound(Entity::Appointment))?;
+        if too_long(cancellation.comment.as_ref()) {
+            return Err(ChangeError::Rejected(comment_rejection()));
+        }
+        let current = Self::current(unit, &records, position, now)?;
+        match current.status() {
+            // C23: cancelling a cancelled appointment answers it unchanged.
+            AppointmentStatus::Cancelled => return Ok(current),
+            AppointmentStatus::Booked => {}
+            AppointmentStatus::Completed => {
+                return Err(ChangeError::Forbidden(TransitionError::Completed));
+            }
+            _ => return Err(ChangeError::Forbidden(TransitionError::NotBooked)),
+        }
+        let request_id = self
+            .inner
+            .ids
+            .next_unused(|candidate| {
+                AppointmentId::new(candidate).is_ok_and(|candidate| {
+                    records.position(&candidate).is_some()
+                        || self.confirmations().get(&candidate).is_some()
+                })
+            })
+            .ok_or_else(internal)?;
+        let phone = current.patient().and_then(|emr_id| {
+            read(&unit.patients)
+                .resolve(&PatientRef::EmrId(emr_id.clone()))
+                .and_then(|patient| patient.phones.first().cloned())
+        });
+        let request = with_id_and_status(
+            &current,
+            &request_id,
+            AppointmentStatus::AwaitingConfirmation,
+        )?;
+        self.confirmations().start(
+            request_id,
+            care_unit.clone(),
+            PendingKind::Cancellation {
+                original: id.clone(),
+                comment: cancellation.comment.clone(),
+            },
+            phone.as_ref(),
+            now,
+        );
+        Ok(request)
+    }
+
+    /// The appointment object a two-step cancellation's new id stands for: the original's
+    /// times and parties, `awaiting_confirmation` while the code is good, then `cancelled`
+    /// (confirmed, or lapsed: either way the id is spent).
+    fn cancellation_request(
+        &self,
+        unit: &UnitState,
+        records: &Records,
+        id: &AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Option<Appointment> {
+        let confirmations = self.confirmations();
+        let pending = confirmations.get(id)?;
+        let PendingKind::Cancellation { original, .. } = &pending.kind else {
+            return None;
+        };
+        if pending.care_unit != unit.care_unit.id {
+            return None;
+        }
+        let open = !pending.settled && pending.expires_at > now;
+        let current = Self::current(unit, records, records.position(original)?, now).ok()?;
+        let status = if open {
+            AppointmentStatus::AwaitingConfirmation
+        } else {
+            AppointmentStatus::Cancelled
+        };
+        with_id_and_status(&current, id, status).ok()
+    }
+
+    /// The second step of a confirmation by code, with the appointments' lock held.
+    fn confirm_by_code(
+        &self,
+        unit: &UnitState,
+        records: &mut Records,
+        id: &AppointmentId,
+        checked: Result<crate::confirmations::Pending, CodeRefusal>,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment, ChangeError> {
+        let pending = match checked {
+            Ok(pending) => pending,
+            // A wrong code, or one too many: the code field is at fault.
+            Err(CodeRefusal::Wrong) => {
+                return Err(ChangeError::Rejected(Rejection::new(
+                    RejectionCode::BadInput,
+                )));
+            }
+            // Spent or lapsed: the appointment is no longer awaiting confirmation.
+            Err(CodeRefusal::Settled) => {
+                return Err(ChangeError::Forbidden(
+                    TransitionError::NotAwaitingConfirmation,
+                ));
+            }
+        };
+        let (target, command) = match &pending.kind {
+            PendingKind::Booking => (id, LifecycleCommand::Confirm),
+            PendingKind::Cancellation { original, comment } => (
+                original,
+                LifecycleCommand::Cancel {
+                    comment: comment.clone(),
+                },
+            ),
+        };
+        let position = records
+            .position(target)
+            .ok_or(ChangeError::NotFound(Entity::Appointment))?;
+        let changed = Self::current(unit, records, position, now)?
+            .apply(&command)
+            .map_err(ChangeError::Forbidden)?;
+        records.update(&unit.resources, position, &changed, None);
+        Ok(changed.reported_at(now))
+    }
+}
+
+/// `appointment` under another id and status.
+fn with_id_and_status(
+    appointment: &Appointment,
+    id: &AppointmentId,
+    status: AppointmentStatus,
+) -> Result<Appointment, BackendError> {
+    Appointment::new(AppointmentParts {
+        id: id.clone(),
+        status,
+        start: appointment.start(),
+        end: appointment.end(),
+        comment: appointment.comment().cloned(),
+        care_unit_id: appointment.care_unit_id().clone(),
+        patient: appointment.patient().cloned(),
+        resource_id: appointment.resource_id().cloned(),
+        healthcare_service_id: appointment.healthcare_service_id().cloned(),
+    })
+    .map_err(|_| internal())
 }

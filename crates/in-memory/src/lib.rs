@@ -15,6 +15,7 @@
 //! use leyr_domain::appointment::{AppointmentQuery, AppointmentStatus, BookingRequest};
 //! use leyr_domain::ids::{CareUnitId, ResourceId};
 //! use leyr_domain::patient::PatientRef;
+//! use leyr_domain::personnummer::Personnummer;
 //! use leyr_domain::ports::{AppointmentBook, Availability, Clock};
 //! use leyr_domain::time::in_stockholm;
 //! use leyr_domain::timeslot::{TimeWindow, TimeslotQuery};
@@ -35,7 +36,7 @@
 //!
 //! // Book it for Leyr's recommended test patient.
 //! let request = BookingRequest {
-//!     patient: PatientRef::Personnummer(seed::RECOMMENDED_PATIENT.parse()?),
+//!     patient: PatientRef::from(seed::RECOMMENDED_PATIENT.parse::<Personnummer>()?),
 //!     slot: slot.clone(),
 //!     comment: None,
 //! };
@@ -111,7 +112,7 @@
 //! data at the leaves. Errors never carry patient data.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use leyr_domain::appointment::ConfirmationCode;
@@ -121,6 +122,7 @@ use leyr_domain::time::in_stockholm;
 
 mod adapter;
 mod clock;
+pub mod confirmations;
 pub mod dataset;
 pub mod faults;
 mod random;
@@ -128,6 +130,7 @@ pub mod seed;
 mod state;
 
 pub use clock::ManualClock;
+pub use confirmations::{ConfirmationMessage, ConfirmationPurpose};
 pub use dataset::{CareUnitData, Dataset, DatasetError, PatientNote, ResourceData, WeekdaySlots};
 pub use faults::{Fault, FaultRate, Faults, Operation};
 pub use random::SplitMix64;
@@ -145,6 +148,8 @@ pub const DEFAULT_ID_SEED: u64 = 0x1E74_0000_5EED_0001;
 #[derive(Clone)]
 pub struct InMemoryEhr {
     inner: Arc<Inner>,
+    /// Whether operations outside the profile are refused (see [`InMemoryEhr::unrestricted`]).
+    enforces_profile: bool,
 }
 
 struct Inner {
@@ -153,6 +158,7 @@ struct Inner {
     faults: Faults,
     ids: random::IdSource,
     confirmation_code: Option<ConfirmationCode>,
+    confirmations: Mutex<confirmations::Confirmations>,
     world: state::World,
 }
 
@@ -187,6 +193,42 @@ impl InMemoryEhr {
     #[must_use]
     pub fn clock(&self) -> Arc<dyn Clock> {
         Arc::clone(&self.inner.clock)
+    }
+
+    /// The confirmation codes "sent" to patients (§9.3), newest first, at most `limit`: what a
+    /// test reads to play the patient. Only profiles that confirm by code send any; the log
+    /// keeps the newest [`confirmations::MESSAGE_LOG_CAPACITY`].
+    #[must_use]
+    pub fn messages(&self, limit: usize) -> Vec<ConfirmationMessage> {
+        self.confirmations().messages(limit)
+    }
+
+    /// Forgets every code waiting and every message sent.
+    pub fn clear_messages(&self) {
+        self.confirmations().clear();
+    }
+
+    /// A handle on the same world that does not refuse operations outside the profile: for a
+    /// server that checks the profile itself, in its own order, and looks records up in ways
+    /// the EHR's API lacks (the sandbox checks that a patient exists before booking, also on
+    /// an EHR without "get patient"). Faults, typed-id checks and every other rule still apply.
+    #[must_use]
+    pub fn unrestricted(&self) -> InMemoryEhr {
+        InMemoryEhr {
+            inner: Arc::clone(&self.inner),
+            enforces_profile: false,
+        }
+    }
+
+    pub(crate) fn enforces_profile(&self) -> bool {
+        self.enforces_profile
+    }
+
+    pub(crate) fn confirmations(&self) -> std::sync::MutexGuard<'_, confirmations::Confirmations> {
+        self.inner
+            .confirmations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// How many timeslots were loaded, over every care unit, free or held.
@@ -284,7 +326,9 @@ impl InMemoryEhrBuilder {
     }
 
     /// Makes the EHR ask patients to confirm (contract C25): bookings are created
-    /// `AwaitingConfirmation`, holding their slot, until confirmed with this code.
+    /// `AwaitingConfirmation`, holding their slot, until confirmed with this code. For a
+    /// profile that confirms by code (§9.3), this is the code every message carries instead of
+    /// six seeded digits.
     #[must_use]
     pub fn confirmation_code(mut self, code: ConfirmationCode) -> Self {
         self.confirmation_code = Some(code);
@@ -319,19 +363,25 @@ impl InMemoryEhrBuilder {
                 .map(|world| world.dataset(start_date, self.slot_days.unwrap_or(DEFAULT_SLOT_DAYS)))
                 .unwrap_or_default()
         });
-        let ids = random::IdSource::new(self.id_seed.unwrap_or(DEFAULT_ID_SEED));
+        let id_seed = self.id_seed.unwrap_or(DEFAULT_ID_SEED);
+        let ids = random::IdSource::new(id_seed);
         let (world, problem) = state::load(dataset, &ids);
         let inner = Inner {
             profile,
             clock,
             faults: Faults::new(),
             ids,
+            confirmations: Mutex::new(confirmations::Confirmations::new(
+                id_seed,
+                self.confirmation_code.clone(),
+            )),
             confirmation_code: self.confirmation_code,
             world,
         };
         (
             InMemoryEhr {
                 inner: Arc::new(inner),
+                enforces_profile: true,
             },
             problem,
         )

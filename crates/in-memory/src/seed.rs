@@ -22,11 +22,11 @@ use leyr_domain::ids::{
     AppointmentId, CareUnitId, HealthcareServiceId, LeyrPatientId, NoteId, PatientEmrId, ResourceId,
 };
 use leyr_domain::medical_note::{MedicalNote, NoteTemplate, NoteText, NoteTitle};
-use leyr_domain::patient::{Patient, PersonName};
-use leyr_domain::personnummer::Personnummer;
+use leyr_domain::national_id::ExternalId;
+use leyr_domain::patient::{Patient, PersonName, PhoneNumber};
 use leyr_domain::time::STOCKHOLM;
 
-use leyr_domain::ehr::{self, EhrProfile, PatientEmrIds};
+use leyr_domain::ehr::{self, EhrProfile, Operation, PatientEmrIds};
 
 use crate::dataset::{CareUnitData, Dataset, PatientNote, ResourceData, WeekdaySlots};
 use crate::random::SplitMix64;
@@ -118,6 +118,8 @@ pub struct SeedPatient {
     pub first_name: &'static str,
     /// Last name.
     pub last_name: &'static str,
+    /// Phone numbers, E.164: the first one receives confirmation codes (§9.3).
+    pub phones: &'static [&'static str],
 }
 
 impl fmt::Debug for SeedPatient {
@@ -127,7 +129,8 @@ impl fmt::Debug for SeedPatient {
     }
 }
 
-/// A past visit in a seed world, dated relative to the world's start date.
+/// A past visit in a seed world, dated relative to the world's start date. Where the profile
+/// keeps no medical notes, the visit has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeedVisit {
     /// The patient's national number (or EHR id, where it has none).
@@ -204,6 +207,7 @@ const fn takecare_patient(
         emr_id: None,
         first_name,
         last_name,
+        phones: &[],
     }
 }
 
@@ -219,8 +223,380 @@ const fn takecare_visit(days_before: u64) -> SeedVisit {
     }
 }
 
-/// Every seed world, one per profile of [`ehr::PROFILES`].
-pub const WORLDS: &[&SeedWorld] = &[&TAKECARE];
+/// Kaddio's documented test patient (§9.1).
+pub const KADDIO_PATIENT: &str = "mFdvd5CdhTGeoh7uf";
+
+/// The Kaddio sandbox world (C47): Swedish, ids of 17 letters and digits as Kaddio's own,
+/// patients with personnummer from public test data, its documented test patient first.
+pub const KADDIO: SeedWorld = SeedWorld {
+    profile: &ehr::KADDIO,
+    care_units: &[SeedCareUnit {
+        id: "Qk7Rb2Xw9Lp4Nd6Tz",
+        name: "Kaddio Testmottagning",
+        services: &[
+            SeedService {
+                id: "Sv3Fy8Hn1Mc5Kq7Wd",
+                name: "Fysioterapi nybesök",
+                minutes: 45,
+            },
+            SeedService {
+                id: "Sv9Gt2Jr6Lb4Xn8Pe",
+                name: "Fysioterapi återbesök",
+                minutes: 30,
+            },
+        ],
+        resources: &[
+            SeedResource {
+                id: "Rs5Tq1Vz7Ky3Mf9Ha",
+                name: "Fysioterapeut Sara Berg",
+                services: &["Sv3Fy8Hn1Mc5Kq7Wd", "Sv9Gt2Jr6Lb4Xn8Pe"],
+            },
+            SeedResource {
+                id: "Rs8Wc4Bn2Dp6Lx1Jg",
+                name: "Fysioterapeut Johan Ek",
+                services: &["Sv9Gt2Jr6Lb4Xn8Pe"],
+            },
+        ],
+        patients: &[
+            minted_patient(
+                KADDIO_PATIENT,
+                Some("195704289999"),
+                "Elsa",
+                "Lindqvist",
+                &[],
+            ),
+            minted_patient(
+                "nGhk2LpQ8rTz4WxYb",
+                Some("194608239986"),
+                "Nils",
+                "Holm",
+                &["+46701740605"],
+            ),
+            minted_patient("pZr7Yt3Kw9Mn5Cv1d", None, "Maja", "Sund", &[]),
+        ],
+        history: &[SeedVisit {
+            patient: KADDIO_PATIENT,
+            resource: "Rs5Tq1Vz7Ky3Mf9Ha",
+            service: "Sv3Fy8Hn1Mc5Kq7Wd",
+            days_before: 21,
+            hour: 10,
+            note_title: "Fysioterapi nybesök",
+            note_text: "Besök {day}. Nacksmärta, hemövningar ordinerade.",
+        }],
+    }],
+};
+
+/// Anita Systems' recommended care unit (§9.1).
+pub const ANITA_CARE_UNIT: &str = "L0_1";
+/// Anita Systems' second care unit (§9.1).
+pub const ANITA_SECOND_CARE_UNIT: &str = "L0_2";
+
+const ANITA_SERVICES: &[SeedService] = &[
+    SeedService {
+        id: "201",
+        name: "Konsultasjon",
+        minutes: 30,
+    },
+    SeedService {
+        id: "202",
+        name: "Kontroll",
+        minutes: 15,
+    },
+];
+
+/// The Anita Systems sandbox world (C47): Norwegian, its two documented care units `L0_1` and
+/// `L0_2`, every patient with a phone number for the codes of §9.3.
+pub const ANITA_SYSTEMS: SeedWorld = SeedWorld {
+    profile: &ehr::ANITA_SYSTEMS,
+    care_units: &[
+        SeedCareUnit {
+            id: ANITA_CARE_UNIT,
+            name: "Anita Testklinikk",
+            services: ANITA_SERVICES,
+            resources: &[
+                SeedResource {
+                    id: "101",
+                    name: "Lege Ingrid Solberg",
+                    services: &["201", "202"],
+                },
+                SeedResource {
+                    id: "102",
+                    name: "Sykepleier Ola Bakke",
+                    services: &["202"],
+                },
+            ],
+            patients: &[
+                minted_patient("5001", None, "Kari", "Nordmann", &["+4740000001"]),
+                minted_patient("5002", None, "Ola", "Nordmann", &["+4740000002"]),
+            ],
+            history: &[SeedVisit {
+                patient: "5001",
+                resource: "101",
+                service: "201",
+                days_before: 14,
+                hour: 9,
+                note_title: "Konsultasjon",
+                note_text: "Konsultasjon {day}.",
+            }],
+        },
+        SeedCareUnit {
+            id: ANITA_SECOND_CARE_UNIT,
+            name: "Anita Testklinikk 2",
+            services: ANITA_SERVICES,
+            resources: &[
+                SeedResource {
+                    id: "111",
+                    name: "Lege Per Strand",
+                    services: &["201", "202"],
+                },
+                SeedResource {
+                    id: "112",
+                    name: "Lege Nina Moe",
+                    services: &["201"],
+                },
+            ],
+            patients: &[minted_patient(
+                "5101",
+                None,
+                "Sigrid",
+                "Fjeld",
+                &["+4740000003"],
+            )],
+            history: &[],
+        },
+    ],
+};
+
+/// The Cliniko sandbox world (C47): numeric ids, as Cliniko's own.
+pub const CLINIKO: SeedWorld = SeedWorld {
+    profile: &ehr::CLINIKO,
+    care_units: &[SeedCareUnit {
+        id: "1038474653782915712",
+        name: "Cliniko Test Clinic",
+        services: &[
+            SeedService {
+                id: "1038474653782916101",
+                name: "Initial Consultation",
+                minutes: 45,
+            },
+            SeedService {
+                id: "1038474653782916102",
+                name: "Standard Consultation",
+                minutes: 30,
+            },
+            SeedService {
+                id: "1038474653782916103",
+                name: "Short Review",
+                minutes: 15,
+            },
+        ],
+        resources: &[
+            SeedResource {
+                id: "1038474653782917201",
+                name: "Dr Olivia Hart",
+                services: &[
+                    "1038474653782916101",
+                    "1038474653782916102",
+                    "1038474653782916103",
+                ],
+            },
+            SeedResource {
+                id: "1038474653782917202",
+                name: "Physiotherapist Liam Cole",
+                services: &["1038474653782916102"],
+            },
+        ],
+        patients: &[
+            minted_patient("1038474653782918301", None, "Amelia", "Watson", &[]),
+            minted_patient("1038474653782918302", None, "Noah", "Fletcher", &[]),
+            minted_patient("1038474653782918303", None, "Isla", "Turner", &[]),
+        ],
+        history: &[SeedVisit {
+            patient: "1038474653782918301",
+            resource: "1038474653782917201",
+            service: "1038474653782916101",
+            days_before: 28,
+            hour: 11,
+            note_title: "Initial Consultation",
+            note_text: "Seen {day}. Lower back pain; exercises given.",
+        }],
+    }],
+};
+
+/// The Physica sandbox world (C47): a Norwegian physiotherapy clinic.
+pub const PHYSICA: SeedWorld = SeedWorld {
+    profile: &ehr::PHYSICA,
+    care_units: &[SeedCareUnit {
+        id: "3001",
+        name: "Physica Fysioterapi Oslo",
+        services: &[
+            SeedService {
+                id: "3101",
+                name: "Fysioterapi førstegangstime",
+                minutes: 45,
+            },
+            SeedService {
+                id: "3102",
+                name: "Fysioterapi oppfølging",
+                minutes: 30,
+            },
+        ],
+        resources: &[
+            SeedResource {
+                id: "3201",
+                name: "Fysioterapeut Marte Lie",
+                services: &["3101", "3102"],
+            },
+            SeedResource {
+                id: "3202",
+                name: "Fysioterapeut Erik Dahl",
+                services: &["3102"],
+            },
+        ],
+        patients: &[
+            minted_patient("3301", Some("07908298629"), "Ingrid", "Hansen", &[]),
+            minted_patient("3302", None, "Lars", "Johansen", &[]),
+        ],
+        history: &[SeedVisit {
+            patient: "3301",
+            resource: "3201",
+            service: "3101",
+            days_before: 10,
+            hour: 13,
+            note_title: "Førstegangstime",
+            note_text: "Time {day}.",
+        }],
+    }],
+};
+
+/// The Pridok sandbox world (C47): a Norwegian medical centre.
+pub const PRIDOK: SeedWorld = SeedWorld {
+    profile: &ehr::PRIDOK,
+    care_units: &[SeedCareUnit {
+        id: "4001",
+        name: "Pridok Legesenter",
+        services: &[
+            SeedService {
+                id: "4101",
+                name: "Legetime",
+                minutes: 20,
+            },
+            SeedService {
+                id: "4102",
+                name: "Lang legetime",
+                minutes: 40,
+            },
+            SeedService {
+                id: "4103",
+                name: "Sykepleiertime",
+                minutes: 15,
+            },
+        ],
+        resources: &[
+            SeedResource {
+                id: "4201",
+                name: "Lege Anders Berg",
+                services: &["4101", "4102"],
+            },
+            SeedResource {
+                id: "4202",
+                name: "Sykepleier Hilde Vik",
+                services: &["4103"],
+            },
+        ],
+        patients: &[
+            minted_patient("4301", None, "Silje", "Andersen", &["+4740000004"]),
+            minted_patient("4302", Some("01906996320"), "Knut", "Pedersen", &[]),
+        ],
+        history: &[SeedVisit {
+            patient: "4301",
+            resource: "4201",
+            service: "4101",
+            days_before: 7,
+            hour: 8,
+            note_title: "Legetime",
+            note_text: "Time {day}.",
+        }],
+    }],
+};
+
+/// The Konfidens sandbox world (C47): a Norwegian psychology practice; every patient has a
+/// Norwegian number (C46), here Tenor's synthetic test numbers and one D-number.
+pub const KONFIDENS: SeedWorld = SeedWorld {
+    profile: &ehr::KONFIDENS,
+    care_units: &[SeedCareUnit {
+        id: "6001",
+        name: "Konfidens Psykologsenter",
+        services: &[
+            SeedService {
+                id: "6101",
+                name: "Førstesamtale",
+                minutes: 60,
+            },
+            SeedService {
+                id: "6102",
+                name: "Samtale",
+                minutes: 45,
+            },
+        ],
+        resources: &[
+            SeedResource {
+                id: "6201",
+                name: "Psykolog Tone Nilsen",
+                services: &["6101", "6102"],
+            },
+            SeedResource {
+                id: "6202",
+                name: "Psykolog Geir Haugen",
+                services: &["6102"],
+            },
+        ],
+        patients: &[
+            minted_patient("6301", Some(KONFIDENS_PATIENT), "Astrid", "Olsen", &[]),
+            minted_patient("6302", Some("03851598730"), "Emil", "Larsen", &[]),
+            minted_patient("6303", Some("41010119500"), "Jonas", "Berntsen", &[]),
+        ],
+        history: &[SeedVisit {
+            patient: "6301",
+            resource: "6201",
+            service: "6101",
+            days_before: 14,
+            hour: 15,
+            note_title: "Førstesamtale",
+            note_text: "Samtale {day}.",
+        }],
+    }],
+};
+
+/// The Konfidens test patient with a history: a Tenor synthetic fødselsnummer.
+pub const KONFIDENS_PATIENT: &str = "01914796756";
+
+const fn minted_patient(
+    emr_id: &'static str,
+    national_id: Option<&'static str>,
+    first_name: &'static str,
+    last_name: &'static str,
+    phones: &'static [&'static str],
+) -> SeedPatient {
+    SeedPatient {
+        national_id,
+        emr_id: Some(emr_id),
+        first_name,
+        last_name,
+        phones,
+    }
+}
+
+/// Every seed world, one per profile of [`ehr::PROFILES`], in the same order.
+pub const WORLDS: &[&SeedWorld] = &[
+    &TAKECARE,
+    &KADDIO,
+    &ANITA_SYSTEMS,
+    &CLINIKO,
+    &PHYSICA,
+    &PRIDOK,
+    &KONFIDENS,
+];
 
 /// The seed world of the EHR whose `{emr}` code is `code`.
 #[must_use]
@@ -284,8 +660,8 @@ impl SeedWorld {
             });
         }
         for patient in seed.patients {
-            let personnummer = match patient.national_id {
-                Some(number) => Some(number.parse::<Personnummer>().ok()?),
+            let external_id = match patient.national_id {
+                Some(number) => Some(ExternalId::read(number)?),
                 None => None,
             };
             let emr_id = match self.profile.patient_emr_ids {
@@ -295,11 +671,15 @@ impl SeedWorld {
             unit.patients.push(Patient {
                 leyr_id: Some(LeyrPatientId::new(ids.next_uuid()).ok()?),
                 emr_id: PatientEmrId::new(emr_id).ok()?,
-                personnummer,
+                external_id,
                 first_name: PersonName::new(patient.first_name).ok()?,
                 last_name: PersonName::new(patient.last_name).ok()?,
                 care_unit_id: care_unit_id.clone(),
-                phones: Vec::new(),
+                phones: patient
+                    .phones
+                    .iter()
+                    .map(|phone| PhoneNumber::new(phone).ok())
+                    .collect::<Option<Vec<_>>>()?,
                 emails: Vec::new(),
             });
         }
@@ -341,6 +721,9 @@ impl SeedWorld {
                 })
                 .ok()?,
             );
+            if !self.profile.supports(Operation::ListNotes) {
+                continue;
+            }
             unit.notes.push(PatientNote {
                 patient,
                 note: MedicalNote {
@@ -396,6 +779,50 @@ mod tests {
                 assert_eq!(unit.resources.len(), seed.resources.len(), "{}", seed.id);
                 assert_eq!(unit.services.len(), seed.services.len(), "{}", seed.id);
                 assert_eq!(unit.appointments.len(), seed.history.len(), "{}", seed.id);
+            }
+        }
+        assert_eq!(WORLDS.len(), ehr::PROFILES.len());
+    }
+
+    /// C47: Kaddio's ids have Kaddio's shape, Cliniko's are numeric, and every patient of an
+    /// EHR that mints ids has one; Anita's patients all have a phone.
+    #[test]
+    fn c47_ids_follow_each_ehr_and_national_numbers_fit_the_profile() {
+        let today = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or_default();
+        for unit in KADDIO.care_units {
+            let kaddio_id =
+                |id: &str| id.len() == 17 && id.bytes().all(|b| b.is_ascii_alphanumeric());
+            assert!(kaddio_id(unit.id));
+            assert!(unit.resources.iter().all(|r| kaddio_id(r.id)));
+            assert!(unit.services.iter().all(|s| kaddio_id(s.id)));
+            assert!(
+                unit.patients
+                    .iter()
+                    .all(|p| p.emr_id.is_some_and(kaddio_id))
+            );
+        }
+        for unit in CLINIKO.care_units {
+            let numeric = |id: &str| id.bytes().all(|b| b.is_ascii_digit());
+            assert!(numeric(unit.id) && unit.resources.iter().all(|r| numeric(r.id)));
+        }
+        let anita: Vec<_> = ANITA_SYSTEMS
+            .care_units
+            .iter()
+            .map(|unit| unit.id)
+            .collect();
+        assert_eq!(anita, ["L0_1", "L0_2"]);
+        for world in WORLDS {
+            for unit in world.care_units {
+                for patient in unit.patients {
+                    if world.profile.requires_phone {
+                        assert!(!patient.phones.is_empty(), "{}", world.profile.code);
+                    }
+                    if world.profile.patient_emr_ids == PatientEmrIds::Minted {
+                        assert!(patient.emr_id.is_some(), "{}", world.profile.code);
+                    }
+                    let checked = world.profile.external_id.check(patient.national_id, today);
+                    assert!(checked.is_ok(), "{} {}", world.profile.code, unit.id);
+                }
             }
         }
     }

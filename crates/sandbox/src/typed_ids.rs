@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use leyr_domain::ehr::{EhrProfile, IdType, NationalNumber};
 use leyr_domain::error::Entity;
 use leyr_domain::ids::{AppointmentId, HealthcareServiceId, PatientEmrId, ResourceId};
-use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::PatientRef;
 use leyr_wire::typed_id::{self, TypedId};
 use leyr_wire::{ErrorCode, FieldPath};
@@ -53,17 +52,16 @@ pub(crate) fn patient_id(
             .map(PatientRef::EmrId)
             .map_err(|_| invalid());
     }
-    // A patient is looked up by a national number the domain can check. A number that checks
-    // out but that the domain's `PatientRef` cannot name yet (only a personnummer) is one this
-    // sandbox cannot look up.
+    // A patient is looked up by a national number the domain can check (C33 for
+    // `se_personal_number:`, C46 for `no_personal_number:`); a type without such a check
+    // (`nhs_number:`) is one this sandbox cannot look up.
     let Some(number) = national_number(kind) else {
         return Err(not_supported());
     };
-    match number.check(typed.value, today) {
-        Ok(NationalId::Personnummer(personnummer)) => Ok(PatientRef::Personnummer(personnummer)),
-        Ok(_) => Err(not_supported()),
-        Err(_) => Err(invalid()),
-    }
+    number
+        .check(typed.value, today)
+        .map(PatientRef::National)
+        .map_err(|_| invalid())
 }
 
 /// Reads a resource id (C7): an EHR id (bare or `emr_id:`) where the profile takes one; any
@@ -131,7 +129,7 @@ mod tests {
         ));
         assert!(matches!(
             read("se_personal_number:197110021834"),
-            Ok(PatientRef::Personnummer(_))
+            Ok(PatientRef::National(_))
         ));
         // `hsa_id` names resources, so as a patient id its type is unknown too.
         for unknown in ["hsa:1", "hsa_id:1", "passport:X"] {
@@ -179,17 +177,29 @@ mod tests {
     }
 
     #[test]
-    fn c7_a_norwegian_number_is_checked_though_it_cannot_be_looked_up_yet() {
-        let mut norwegian = TAKECARE.clone();
-        norwegian.patient_id_types = &[IdType::EmrId, IdType::NoPersonalNumber];
+    fn c46_a_norwegian_number_is_checked_and_names_the_patient_on_konfidens() {
         let at = FieldPath::path(Field::PatientId);
-        let read = |text: &str| patient_id(text, &norwegian, today(), &at);
+        let read = |text: &str| patient_id(text, &leyr_domain::ehr::KONFIDENS, today(), &at);
         assert_eq!(
             code(read("no_personal_number:13097248023")).as_deref(),
             Some("INVALID_PATIENT_ID")
         );
+        assert!(matches!(
+            read("no_personal_number:13097248022"),
+            Ok(PatientRef::National(_))
+        ));
+        // An H-number is a help number, not a personal number (C46).
         assert_eq!(
-            code(read("no_personal_number:13097248022")).as_deref(),
+            code(read("no_personal_number:02417544944")).as_deref(),
+            Some("INVALID_PATIENT_ID")
+        );
+        assert_eq!(
+            code(read("se_personal_number:197110021834")).as_deref(),
+            Some("PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED")
+        );
+        let takecare = |text: &str| patient_id(text, &TAKECARE, today(), &at);
+        assert_eq!(
+            code(takecare("no_personal_number:13097248022")).as_deref(),
             Some("PATIENT_ID_LOOKUP_TYPE_NOT_SUPPORTED")
         );
     }

@@ -15,10 +15,10 @@ use leyr_domain::ids::{
     PatientEmrId, ResourceId, without_emr_prefix,
 };
 use leyr_domain::medical_note::{MedicalNote, NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
+use leyr_domain::national_id::ExternalId;
 use leyr_domain::patient::{
     EmailAddress, NewPatient, Patient, PatientRef, PersonName, PhoneNumber,
 };
-use leyr_domain::personnummer::Personnummer;
 use leyr_domain::ports::Cancellation;
 use leyr_domain::time::{Rfc3339, format_stockholm, in_stockholm};
 use leyr_domain::timeslot::{SlotText, Timeslot};
@@ -179,10 +179,7 @@ pub fn patient(dto: PatientDto) -> Result<Patient, MappingError> {
     Ok(Patient {
         leyr_id: LeyrPatientId::new(dto.id).ok(),
         emr_id: parse_id!(PatientEmrId, dto.emr_id, "emr_id")?,
-        personnummer: dto
-            .external_id
-            .as_deref()
-            .and_then(|text| text.parse::<Personnummer>().ok()),
+        external_id: dto.external_id.as_deref().and_then(ExternalId::read),
         first_name: PersonName::new(&dto.first_name).map_err(|_| invalid("first_name"))?,
         last_name: PersonName::new(&dto.last_name).map_err(|_| invalid("last_name"))?,
         care_unit_id: parse_id!(CareUnitId, dto.care_unit_id, "care_unit_id")?,
@@ -211,7 +208,7 @@ pub fn patient_dto(patient: &Patient) -> PatientDto {
         first_name: patient.first_name.to_string(),
         last_name: patient.last_name.to_string(),
         care_unit_id: patient.care_unit_id.to_string(),
-        external_id: patient.personnummer.as_ref().map(ToString::to_string),
+        external_id: patient.external_id.as_ref().map(ToString::to_string),
         phones: patient.phones.iter().map(ToString::to_string).collect(),
         emails: patient.emails.iter().map(ToString::to_string).collect(),
     }
@@ -226,21 +223,22 @@ pub fn create_patient_request(patient: &NewPatient) -> CreatePatientRequest {
     CreatePatientRequest {
         first_name: patient.first_name.to_string().into(),
         last_name: patient.last_name.to_string().into(),
-        external_id: patient.personnummer.to_string().into(),
+        external_id: patient
+            .external_id
+            .as_ref()
+            .map_or(Input::Absent, |id| id.to_string().into()),
         phones: texts(&mut patient.phones.iter().map(ToString::to_string)),
         emails: texts(&mut patient.emails.iter().map(ToString::to_string)),
     }
 }
 
-/// The typed id the client sends for `patient` (C5): `se_personal_number:<12 digits>` or
-/// `emr_id:<id>`, never a bare value.
+/// The typed id the client sends for `patient` (C5): `se_personal_number:<12 digits>`,
+/// `no_personal_number:<11 digits>` or `emr_id:<id>`, never a bare value.
 #[must_use]
 pub fn patient_id(patient: &PatientRef) -> String {
     match patient {
         PatientRef::EmrId(id) => typed_id::typed(IdType::EmrId, id.as_str()),
-        PatientRef::Personnummer(personnummer) => {
-            typed_id::typed(IdType::SePersonalNumber, personnummer.as_str())
-        }
+        PatientRef::National(id) => typed_id::typed(patient.id_type(), id.as_str()),
     }
 }
 
@@ -556,7 +554,18 @@ pub fn healthcare_service_dto(service: &HealthcareService) -> HealthcareServiceD
 
 #[cfg(test)]
 mod tests {
+    use leyr_domain::personnummer::Personnummer;
+
     use super::*;
+
+    #[test]
+    fn norwegian_numbers_are_sent_as_no_personal_number() {
+        let number: leyr_domain::fodselsnummer::Fodselsnummer = "01010100050".parse().unwrap();
+        assert_eq!(
+            patient_id(&PatientRef::from(number)),
+            "no_personal_number:01010100050"
+        );
+    }
 
     #[test]
     fn slot_text_round_trips_byte_for_byte() {

@@ -1,5 +1,6 @@
 //! The use cases over `leyr-in-memory`'s faithful fake: behaviour, not interactions.
 
+use leyr_app::domain::national_id::NationalId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -90,7 +91,7 @@ async fn the_whole_lifecycle_register_book_reschedule_cancel_and_note() {
 
     // Register a new patient from raw input; registering again finds the same patient.
     let input = RegisterPatientInput {
-        personnummer: "19811218-9876".to_owned(),
+        external_id: leyr_app::ExternalIdInput::Personnummer("19811218-9876".to_owned()),
         first_name: "Sigrid".to_owned(),
         last_name: "Storm".to_owned(),
         phones: vec!["+46701234567".to_owned()],
@@ -113,7 +114,7 @@ async fn the_whole_lifecycle_register_book_reschedule_cancel_and_note() {
         .leyr
         .find_patient(
             care_unit,
-            &PatientRef::Personnummer(NEW_PATIENT.parse().unwrap()),
+            &PatientRef::National(NationalId::Personnummer(NEW_PATIENT.parse().unwrap())),
         )
         .await
         .unwrap();
@@ -218,7 +219,9 @@ async fn the_whole_lifecycle_register_book_reschedule_cancel_and_note() {
 #[tokio::test]
 async fn a_lost_booking_answer_is_reconciled_into_exactly_one_appointment() {
     let world = world();
-    let patient = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse().unwrap());
+    let patient = PatientRef::National(NationalId::Personnummer(
+        RECOMMENDED_PATIENT.parse().unwrap(),
+    ));
     let before = world.appointments_of(&patient).await.len();
     let slot = world.free_slots().await[0].clone();
     world
@@ -256,7 +259,9 @@ async fn a_lost_booking_answer_is_reconciled_into_exactly_one_appointment() {
 #[tokio::test(start_paused = true)]
 async fn an_unavailable_ehr_is_retried_after_its_retry_after_and_books_once() {
     let world = world();
-    let patient = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse().unwrap());
+    let patient = PatientRef::National(NationalId::Personnummer(
+        RECOMMENDED_PATIENT.parse().unwrap(),
+    ));
     let slot = world.free_slots().await[0].clone();
     let busy = Fault::Unavailable {
         retry_after: Some(Duration::from_secs(2)),
@@ -295,7 +300,9 @@ async fn an_unavailable_ehr_is_retried_after_its_retry_after_and_books_once() {
 #[tokio::test]
 async fn a_lost_answer_with_a_failing_listing_stays_unknown() {
     let world = world();
-    let patient = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse().unwrap());
+    let patient = PatientRef::National(NationalId::Personnummer(
+        RECOMMENDED_PATIENT.parse().unwrap(),
+    ));
     let slot = world.free_slots().await[0].clone();
     world
         .ehr
@@ -336,8 +343,10 @@ async fn a_lost_answer_with_a_failing_listing_stays_unknown() {
 async fn a_taken_slot_is_reported_as_taken() {
     let world = world();
     let slot = world.free_slots().await[0].clone();
-    let alfa = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse().unwrap());
-    let tolvan = PatientRef::Personnummer("191212121212".parse().unwrap());
+    let alfa = PatientRef::National(NationalId::Personnummer(
+        RECOMMENDED_PATIENT.parse().unwrap(),
+    ));
+    let tolvan = PatientRef::National(NationalId::Personnummer("191212121212".parse().unwrap()));
     world
         .leyr
         .book(
@@ -380,7 +389,9 @@ async fn a_booking_awaiting_confirmation_is_confirmed_with_the_code() {
             .build()
             .unwrap()
     });
-    let patient = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse().unwrap());
+    let patient = PatientRef::National(NationalId::Personnummer(
+        RECOMMENDED_PATIENT.parse().unwrap(),
+    ));
     let slot = world.free_slots().await[0].clone();
 
     let booked = world
@@ -411,7 +422,9 @@ async fn a_booking_awaiting_confirmation_is_confirmed_with_the_code() {
 #[tokio::test]
 async fn cancel_many_cancels_all_in_order() {
     let world = world();
-    let patient = PatientRef::Personnummer(RECOMMENDED_PATIENT.parse().unwrap());
+    let patient = PatientRef::National(NationalId::Personnummer(
+        RECOMMENDED_PATIENT.parse().unwrap(),
+    ));
     let slots = world.free_slots().await;
     let mut ids = Vec::new();
     for slot in [&slots[0], &slots[slots.len() - 1]] {

@@ -158,7 +158,7 @@ fn every_change_and_query_error_is_one_clean_sentence() {
 #[tokio::test]
 async fn a_refused_registration_says_nothing_about_the_input() {
     let input = RegisterPatientInput {
-        personnummer: "19121212-1213".to_owned(),
+        external_id: leyr_app::ExternalIdInput::Personnummer("19121212-1213".to_owned()),
         first_name: "Tolvan".to_owned(),
         last_name: "Tolvansson".to_owned(),
         phones: vec!["+46701234567".to_owned()],
@@ -184,7 +184,7 @@ async fn a_refused_registration_says_nothing_about_the_input() {
 #[test]
 fn raw_inputs_hide_their_text_from_debug() {
     let input = RegisterPatientInput {
-        personnummer: TOLVAN.to_owned(),
+        external_id: leyr_app::ExternalIdInput::Personnummer(TOLVAN.to_owned()),
         first_name: "Tolvan".to_owned(),
         last_name: "Tolvansson".to_owned(),
         phones: vec!["+46701234567".to_owned()],
@@ -192,7 +192,7 @@ fn raw_inputs_hide_their_text_from_debug() {
     };
     assert_eq!(
         format!("{input:?}"),
-        "RegisterPatientInput { phones: 1, emails: 0, .. }"
+        "RegisterPatientInput { external_id: Personnummer(<redacted>), phones: 1, emails: 0, .. }"
     );
     let note =
         WriteMedicalNoteInput::unstructured(DR_EHN.parse().unwrap(), "Tolvan", "Mild headache.");

@@ -1,5 +1,6 @@
 //! Registering a patient: every field is checked before the port is called.
 
+use leyr_app::domain::national_id::NationalId;
 use std::sync::Arc;
 
 use leyr_app::domain::error::{BackendError, BackendErrorKind, Entity};
@@ -13,7 +14,7 @@ use crate::support::{TOLVAN, care_unit, clock_at, now, utc};
 
 fn input(personnummer: &str) -> RegisterPatientInput {
     RegisterPatientInput {
-        personnummer: personnummer.to_owned(),
+        external_id: leyr_app::ExternalIdInput::Personnummer(personnummer.to_owned()),
         first_name: " Tolvan ".to_owned(),
         last_name: "Tolvansson".to_owned(),
         phones: vec!["+46701234567".to_owned()],
@@ -25,7 +26,7 @@ fn patient(personnummer: &str) -> Patient {
     Patient {
         leyr_id: None,
         emr_id: PatientEmrId::new(personnummer).unwrap(),
-        personnummer: Some(personnummer.parse().unwrap()),
+        external_id: Some(NationalId::Personnummer(personnummer.parse().unwrap()).into()),
         first_name: PersonName::new("Tolvan").unwrap(),
         last_name: PersonName::new("Tolvansson").unwrap(),
         care_unit_id: care_unit(),
@@ -99,7 +100,11 @@ async fn a_birth_date_of_today_in_stockholm_is_accepted() {
     patients
         .expect_register_patient()
         .times(1)
-        .returning(|_, new| Ok(Registration::Created(patient(new.personnummer.as_str()))));
+        .returning(|_, new| {
+            Ok(Registration::Created(patient(
+                new.external_id.as_ref().unwrap().as_str(),
+            )))
+        });
     let late_evening =
         RegisterPatient::new(Arc::new(patients), clock_at(utc("2025-03-03T23:30:00Z")));
 
@@ -156,7 +161,7 @@ async fn valid_input_is_registered_once_in_canonical_form() {
         .expect_register_patient()
         .withf(|care_unit, new| {
             *care_unit == CareUnitId::new("10").unwrap()
-                && new.personnummer.as_str() == TOLVAN
+                && new.external_id.as_ref().unwrap().as_str() == TOLVAN
                 && new.first_name.as_str() == "Tolvan"
                 && new.last_name.as_str() == "Tolvansson"
                 && new.phones.len() == 1
@@ -211,6 +216,6 @@ async fn port_failures_keep_their_meaning() {
 fn validation_alone_needs_no_port() {
     let today = now().date_naive();
     let patient = input("19121212+1212").validate(today).unwrap();
-    assert_eq!(patient.personnummer.as_str(), TOLVAN);
+    assert_eq!(patient.external_id.as_ref().unwrap().as_str(), TOLVAN);
     assert!(input("121212-1212").validate(today).is_err());
 }

@@ -1,6 +1,7 @@
 //! Fixtures shared by the tests: ids, a patient, slots, appointments, clocks, mocks and a
 //! subscriber that captures everything traced.
 
+use leyr_app::domain::national_id::NationalId;
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -49,7 +50,9 @@ pub(crate) fn care_unit() -> CareUnitId {
 }
 
 pub(crate) fn tolvan() -> PatientRef {
-    PatientRef::Personnummer(TOLVAN.parse::<Personnummer>().unwrap())
+    PatientRef::National(NationalId::Personnummer(
+        TOLVAN.parse::<Personnummer>().unwrap(),
+    ))
 }
 
 pub(crate) fn slot_at(start: &str, end: &str) -> Timeslot {

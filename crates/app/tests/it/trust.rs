@@ -2,6 +2,7 @@
 //! posted is settled even if the caller stops waiting, a call can be given a deadline, and the
 //! reconciliations are counted.
 
+use leyr_app::domain::national_id::NationalId;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,7 +45,9 @@ fn care_unit() -> CareUnitId {
 }
 
 fn patient(index: usize) -> PatientRef {
-    PatientRef::Personnummer(TEST_PATIENTS[index].parse().unwrap())
+    PatientRef::National(NationalId::Personnummer(
+        TEST_PATIENTS[index].parse().unwrap(),
+    ))
 }
 
 impl Fake {

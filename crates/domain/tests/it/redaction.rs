@@ -3,6 +3,7 @@
 use leyr_domain::appointment::Comment;
 use leyr_domain::ids::{CareUnitId, PatientEmrId};
 use leyr_domain::medical_note::{NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
+use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::{
     EmailAddress, NewPatient, Patient, PatientRef, PersonName, PhoneNumber,
 };
@@ -25,7 +26,7 @@ fn tolvan() -> Patient {
     Patient {
         leyr_id: None,
         emr_id: PatientEmrId::new("197110021834").unwrap(),
-        personnummer: Some("197110021834".parse().unwrap()),
+        external_id: Some(NationalId::Personnummer("197110021834".parse().unwrap()).into()),
         first_name: PersonName::new("Testperson").unwrap(),
         last_name: PersonName::new("Alfa").unwrap(),
         care_unit_id: CareUnitId::new("10").unwrap(),
@@ -45,17 +46,33 @@ fn patient_debug_shows_no_personal_data() {
     let personnummer: Personnummer = "197110021834".parse().unwrap();
     assert_eq!(format!("{personnummer:?}"), "Personnummer(<redacted>)");
     assert_redacted(
-        &format!("{:?}", PatientRef::Personnummer(personnummer)),
+        &format!(
+            "{:?}",
+            PatientRef::National(NationalId::Personnummer(personnummer))
+        ),
         &[],
     );
     let new_patient = NewPatient {
-        personnummer,
+        external_id: Some(personnummer.into()),
         first_name: patient.first_name.clone(),
         last_name: patient.last_name.clone(),
         phones: patient.phones.clone(),
         emails: patient.emails.clone(),
     };
     assert_redacted(&format!("{new_patient:?}"), &["Testperson", "Alfa"]);
+    // A Norwegian number and an unchecked text are hidden the same way.
+    for external_id in ["01914796756", "ABC-778899"] {
+        let patient = NewPatient {
+            external_id: leyr_domain::national_id::ExternalId::read(external_id),
+            ..new_patient.clone()
+        };
+        let debug = format!("{patient:?}");
+        assert!(!debug.contains(external_id), "{debug}");
+        assert!(
+            !debug.contains("0191") && !debug.contains("7788"),
+            "{debug}"
+        );
+    }
 }
 
 #[test]

@@ -1,9 +1,8 @@
-//! The patients of a care unit, reachable by EHR id, personnummer or Leyr id.
+//! The patients of a care unit, reachable by EHR id, `external_id` (a national number) or Leyr id.
 
 use leyr_domain::error::Entity;
 use leyr_domain::ids::{LeyrPatientId, PatientEmrId};
 use leyr_domain::patient::{Patient, PatientRef};
-use leyr_domain::personnummer::Personnummer;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The patients of a care unit.
@@ -12,22 +11,31 @@ pub(crate) struct PatientBook {
     /// In registration order.
     patients: Vec<Patient>,
     by_emr_id: FxHashMap<PatientEmrId, usize>,
-    by_personnummer: FxHashMap<Personnummer, usize>,
+    /// By the text of `external_id`, the upsert key (C17): national numbers of the two
+    /// countries differ in length, so one map holds both.
+    by_external_id: FxHashMap<String, usize>,
     leyr_ids: FxHashSet<LeyrPatientId>,
 }
 
 impl PatientBook {
-    /// The patient `reference` names. A personnummer also reaches a patient whose EHR id is that
-    /// personnummer (contract C6).
+    /// The patient `reference` names. A national number reaches the patient whose
+    /// `external_id` it is, and also one whose EHR id is that number (TakeCare, contract C6).
     pub(crate) fn resolve(&self, reference: &PatientRef) -> Option<&Patient> {
         let position = match reference {
             PatientRef::EmrId(id) => self.by_emr_id.get(id.as_str()),
-            PatientRef::Personnummer(personnummer) => self
-                .by_personnummer
-                .get(personnummer)
-                .or_else(|| self.by_emr_id.get(personnummer.as_str())),
+            PatientRef::National(id) => self
+                .by_external_id
+                .get(id.as_str())
+                .or_else(|| self.by_emr_id.get(id.as_str())),
         };
         position.map(|&position| &self.patients[position])
+    }
+
+    /// The patient registered with this `external_id` text, if any.
+    pub(crate) fn by_external_id(&self, external_id: &str) -> Option<&Patient> {
+        self.by_external_id
+            .get(external_id)
+            .map(|&position| &self.patients[position])
     }
 
     pub(crate) fn all(&self) -> &[Patient] {
@@ -39,12 +47,13 @@ impl PatientBook {
         self.leyr_ids.contains(id)
     }
 
-    /// Adds `patient`, unless its EHR id, personnummer or Leyr id is taken.
+    /// Adds `patient`, unless its EHR id, `external_id` or Leyr id is taken.
     pub(crate) fn insert(&mut self, patient: Patient) -> Result<&Patient, Entity> {
         let taken = self.by_emr_id.contains_key(patient.emr_id.as_str())
             || patient
-                .personnummer
-                .is_some_and(|p| self.by_personnummer.contains_key(&p))
+                .external_id
+                .as_ref()
+                .is_some_and(|id| self.by_external_id.contains_key(id.as_str()))
             || patient
                 .leyr_id
                 .as_ref()
@@ -57,8 +66,8 @@ impl PatientBook {
         }
         let position = self.patients.len();
         self.by_emr_id.insert(patient.emr_id.clone(), position);
-        if let Some(personnummer) = patient.personnummer {
-            self.by_personnummer.insert(personnummer, position);
+        if let Some(id) = &patient.external_id {
+            self.by_external_id.insert(id.to_string(), position);
         }
         self.patients.push(patient);
         Ok(&self.patients[position])

@@ -1,6 +1,7 @@
 //! Behaviour the contract leaves to each adapter, pinned for the in-memory one: exact errors,
 //! time, registration rules and custom datasets.
 
+use leyr_domain::national_id::NationalId;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeDelta};
@@ -264,7 +265,7 @@ async fn resource_ids_may_carry_the_emr_id_prefix() {
 
 fn new_patient(personnummer: &str) -> NewPatient {
     NewPatient {
-        personnummer: personnummer.parse().unwrap(),
+        external_id: Some(NationalId::Personnummer(personnummer.parse().unwrap()).into()),
         first_name: PersonName::new("Anders").unwrap(),
         last_name: PersonName::new("Andersson").unwrap(),
         phones: Vec::new(),

@@ -12,6 +12,7 @@ mod profiles;
 mod scale;
 mod seed_data;
 
+use leyr_domain::national_id::NationalId;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, TimeZone, Utc};
@@ -42,7 +43,7 @@ pub(crate) fn service(id: &str) -> HealthcareServiceId {
 }
 
 pub(crate) fn patient(personnummer: &str) -> PatientRef {
-    PatientRef::Personnummer(personnummer.parse().unwrap())
+    PatientRef::National(NationalId::Personnummer(personnummer.parse().unwrap()))
 }
 
 /// A wall-clock time in Stockholm.

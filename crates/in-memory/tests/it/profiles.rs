@@ -2,6 +2,7 @@
 //! `NOT_SUPPORTED`, patients are looked up only by the id types the profile takes, registration
 //! follows its `external_id` and phone rules, and EHR ids are minted as it says (C6).
 
+use leyr_domain::national_id::NationalId;
 use std::sync::Arc;
 
 use leyr_domain::appointment::{AppointmentQuery, RescheduleRequest};
@@ -100,7 +101,7 @@ async fn a_patient_id_type_the_profile_does_not_take_is_refused() {
 async fn registration_follows_the_profile_phone_rule_and_mints_the_ehr_id() {
     let ehr = restricted();
     let mut new_patient = NewPatient {
-        personnummer: "198101012394".parse().unwrap(),
+        external_id: Some(NationalId::Personnummer("198101012394".parse().unwrap()).into()),
         first_name: PersonName::new("Anders").unwrap(),
         last_name: PersonName::new("Andersson").unwrap(),
         phones: Vec::new(),
@@ -141,7 +142,7 @@ async fn registration_follows_the_profile_phone_rule_and_mints_the_ehr_id() {
 async fn takecare_makes_the_personnummer_the_ehr_id() {
     let ehr = InMemoryEhr::seeded(Arc::new(ManualClock::default()));
     let new_patient = NewPatient {
-        personnummer: "198101012394".parse().unwrap(),
+        external_id: Some(NationalId::Personnummer("198101012394".parse().unwrap()).into()),
         first_name: PersonName::new("Anders").unwrap(),
         last_name: PersonName::new("Andersson").unwrap(),
         phones: Vec::new(),

@@ -43,7 +43,7 @@ async fn the_seven_test_patients_are_seeded_with_names_and_leyr_ids() {
             .unwrap();
         assert_eq!(found.emr_id.as_str(), *number, "emr_id is the personnummer");
         assert_eq!(
-            found.personnummer.map(|p| p.to_string()),
+            found.external_id.as_ref().map(ToString::to_string),
             Some((*number).to_owned())
         );
         assert_eq!(found.last_name.as_str(), last_name);

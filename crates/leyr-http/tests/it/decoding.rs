@@ -8,6 +8,7 @@ use leyr_domain::document::{DocumentFormat, NewDocument};
 use leyr_domain::error::BackendErrorKind;
 use leyr_domain::ids::{AppointmentId, ResourceId};
 use leyr_domain::medical_note::{NewMedicalNote, NoteTemplate, NoteText, NoteTitle};
+use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::{NewPatient, PatientRef, PersonName, PhoneNumber};
 use leyr_domain::ports::{
     AppointmentBook, BookError, Cancellation, ChangeError, MedicalNotes, PatientDirectory,
@@ -81,7 +82,7 @@ async fn a_new_patient_is_created_on_201_and_existing_on_200_c17() {
             .mount(&server)
             .await;
         let patient = NewPatient {
-            personnummer: "198101012394".parse().unwrap(),
+            external_id: Some(NationalId::Personnummer("198101012394".parse().unwrap()).into()),
             first_name: PersonName::new("Anders").unwrap(),
             last_name: PersonName::new("Andersson").unwrap(),
             phones: vec![PhoneNumber::new("+46701234567").unwrap()],

@@ -1,5 +1,6 @@
 //! Exact attempt counts over HTTP: what is retried, what is sent once (C36-C39).
 
+use leyr_domain::national_id::NationalId;
 use std::time::Duration;
 
 use leyr_domain::appointment::{BookingRequest, Comment};
@@ -475,7 +476,7 @@ async fn create_patient_is_an_upsert_so_a_timeout_is_retried_c37() {
         .await;
     let client = builder(&server).attempt_timeout(SHORT).build().unwrap();
     let patient = NewPatient {
-        personnummer: "198101012394".parse().unwrap(),
+        external_id: Some(NationalId::Personnummer("198101012394".parse().unwrap()).into()),
         first_name: PersonName::new("Anders").unwrap(),
         last_name: PersonName::new("Andersson").unwrap(),
         phones: vec![],

@@ -6,7 +6,6 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use leyr_domain::ehr::{EhrProfile, ExternalIdError, Operation};
 use leyr_domain::error::Entity;
-use leyr_domain::national_id::NationalId;
 use leyr_domain::patient::{EmailAddress, NewPatient, PatientSearch, PersonName, PhoneNumber};
 use leyr_wire::dto::{CreatePatientRequest, PatientDto};
 use leyr_wire::query::PatientSearchParams;
@@ -127,8 +126,7 @@ fn registration(
                 .map(String::as_str)
                 .filter(|text| !text.trim().is_empty());
             match profile.external_id.check(text, today) {
-                Ok(Some(NationalId::Personnummer(personnummer))) => Some(personnummer),
-                Ok(_) => None,
+                Ok(external_id) => external_id,
                 Err(ExternalIdError::Missing) => {
                     problems.add(ErrorCode::MissingRequiredField, &external_id_path);
                     None
@@ -165,20 +163,11 @@ fn registration(
         }
     }
     problems.finish()?;
-    // A profile whose `external_id` is optional, unchecked or not a personnummer registers
-    // patients the domain's `NewPatient` cannot hold yet (it needs a personnummer): such a
-    // registration is refused as not supported rather than half done.
-    let Some(personnummer) = external_id else {
-        return Err(ApiError::field(
-            ErrorCode::NotSupported,
-            Some(&external_id_path),
-        ));
-    };
     let (Some(first_name), Some(last_name)) = (first_name, last_name) else {
         return Err(ApiError::bad_request(Vec::new()));
     };
     Ok(NewPatient {
-        personnummer,
+        external_id,
         first_name,
         last_name,
         phones,

@@ -1,5 +1,6 @@
 //! C31: fault injection, scripted per request and at seeded rates.
 
+use leyr_domain::national_id::NationalId;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -218,7 +219,9 @@ async fn c31_a_drop_rate_of_one_does_the_work_and_loses_every_answer() {
     let registered = leyr_domain::ports::PatientDirectory::get_patient(
         harness.sandbox.ehr(),
         &"10".parse().unwrap(),
-        &leyr_domain::patient::PatientRef::Personnummer("198101012394".parse().unwrap()),
+        &leyr_domain::patient::PatientRef::National(NationalId::Personnummer(
+            "198101012394".parse().unwrap(),
+        )),
     )
     .await;
     assert!(registered.is_ok(), "the patient was registered");

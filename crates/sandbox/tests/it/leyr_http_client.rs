@@ -1,5 +1,6 @@
 //! `leyr-http`'s client pointed at the sandbox: both sides of the wire contract agree.
 
+use leyr_domain::national_id::NationalId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -62,7 +63,10 @@ async fn the_client_reads_the_catalog_and_patients() {
 
     let alfa: Personnummer = ALFA.parse().unwrap();
     let patient = client
-        .get_patient(&care_unit(), &PatientRef::Personnummer(alfa))
+        .get_patient(
+            &care_unit(),
+            &PatientRef::National(NationalId::Personnummer(alfa)),
+        )
         .await
         .unwrap();
     assert_eq!(patient.last_name.as_str(), "Alfa");
@@ -83,7 +87,10 @@ async fn the_client_reads_the_catalog_and_patients() {
 
     let unknown: Personnummer = "198101012394".parse().unwrap();
     let error = client
-        .get_patient(&care_unit(), &PatientRef::Personnummer(unknown))
+        .get_patient(
+            &care_unit(),
+            &PatientRef::National(NationalId::Personnummer(unknown)),
+        )
         .await
         .unwrap_err();
     assert!(
@@ -95,7 +102,7 @@ async fn the_client_reads_the_catalog_and_patients() {
     );
 
     let new_patient = NewPatient {
-        personnummer: unknown,
+        external_id: Some(NationalId::Personnummer(unknown).into()),
         first_name: PersonName::new("Anders").unwrap(),
         last_name: PersonName::new("Andersson").unwrap(),
         phones: Vec::new(),

@@ -1,0 +1,289 @@
+//! Confirmation by code (contract §9.3, C46a), for profiles whose booking or cancellation is
+//! [`Confirmation::Code`](leyr_domain::ehr::Confirmation::Code) (Anita Systems):
+//!
+//! - a booking is created `awaiting_confirmation`, holding its slot, and a code is "sent" to the
+//!   patient's first phone; the right code books it;
+//! - a cancellation answers a **new** id awaiting confirmation and leaves the original booked;
+//!   the right code for the new id cancels the original and spends the new id;
+//! - after [`MAX_WRONG_CODES`] wrong codes for one id, every further code is refused;
+//! - an unconfirmed booking or cancellation lapses after [`CODE_LIFETIME`] of the EHR's clock:
+//!   the booking is then reported `cancelled` and its slot is free; the original of a lapsed
+//!   cancellation simply stays booked.
+//!
+//! Every code sent is kept in a bounded [`ConfirmationMessage`] log, newest last, with the phone
+//! number masked: the log is what a test reads to play the patient.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use leyr_domain::appointment::{Comment, ConfirmationCode};
+use leyr_domain::ids::{AppointmentId, CareUnitId};
+use leyr_domain::patient::PhoneNumber;
+use rustc_hash::FxHashMap;
+
+use crate::random::SplitMix64;
+
+/// Wrong codes accepted for one id before every further code is refused (§9.3).
+pub const MAX_WRONG_CODES: u8 = 5;
+
+/// How long a code stays good, on the EHR's clock (§9.3).
+pub const CODE_LIFETIME: TimeDelta = TimeDelta::minutes(15);
+
+/// The most messages the log keeps; older ones are dropped first (C49).
+pub const MESSAGE_LOG_CAPACITY: usize = 10_000;
+
+/// What a code confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfirmationPurpose {
+    /// A booking, whose id is the appointment's own.
+    Booking,
+    /// A cancellation, whose id is the new one the cancel answered.
+    Cancellation,
+}
+
+/// A code "sent" to a patient: what a real patient would read in an SMS.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConfirmationMessage {
+    /// When it was sent, in Stockholm time.
+    pub sent_at: DateTime<FixedOffset>,
+    /// The care unit of the appointment.
+    pub care_unit_id: CareUnitId,
+    /// The id to confirm: the booking's, or the new id of a cancellation.
+    pub appointment_id: AppointmentId,
+    /// What the code confirms.
+    pub purpose: ConfirmationPurpose,
+    /// The code, 6 digits unless a fixed code was configured.
+    pub code: ConfirmationCode,
+    /// The phone number it went to, every digit but the last two replaced by `*` (the leading
+    /// `+` kept); `None` when the patient has no phone.
+    pub masked_phone: Option<String>,
+}
+
+impl fmt::Debug for ConfirmationMessage {
+    // The code is a secret until it is used; the phone is masked already.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfirmationMessage")
+            .field("sent_at", &self.sent_at)
+            .field("care_unit_id", &self.care_unit_id)
+            .field("appointment_id", &self.appointment_id)
+            .field("purpose", &self.purpose)
+            .field("masked_phone", &self.masked_phone)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `+46701740605` as `+*********05`.
+#[must_use]
+pub fn mask_phone(phone: &PhoneNumber) -> String {
+    let text = phone.as_str();
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                seen += 1;
+                if seen + 2 <= digits { '*' } else { c }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// One code waiting for the patient.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub(crate) care_unit: CareUnitId,
+    pub(crate) kind: PendingKind,
+    code: ConfirmationCode,
+    wrong: u8,
+    pub(crate) expires_at: DateTime<Utc>,
+    /// Used or lapsed: every further code is refused.
+    pub(crate) settled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum PendingKind {
+    Booking,
+    /// The cancellation of `original`, with the caller's comment.
+    Cancellation {
+        original: AppointmentId,
+        comment: Option<Comment>,
+    },
+}
+
+/// Why a code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CodeRefusal {
+    /// The id was confirmed, or lapsed, already.
+    Settled,
+    /// A wrong code, or too many before it.
+    Wrong,
+}
+
+/// The codes waiting and the messages sent, for one EHR.
+pub(crate) struct Confirmations {
+    pending: FxHashMap<AppointmentId, Pending>,
+    /// How many pending bookings may lapse: a fast path for the sweep.
+    open_bookings: usize,
+    messages: VecDeque<ConfirmationMessage>,
+    codes: SplitMix64,
+    fixed_code: Option<ConfirmationCode>,
+}
+
+impl fmt::Debug for Confirmations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Confirmations")
+            .field("pending", &self.pending.len())
+            .field("messages", &self.messages.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Confirmations {
+    pub(crate) fn new(seed: u64, fixed_code: Option<ConfirmationCode>) -> Self {
+        Self {
+            pending: FxHashMap::default(),
+            open_bookings: 0,
+            messages: VecDeque::new(),
+            codes: SplitMix64::new(seed ^ 0xC0DE_5EED_0000_0946),
+            fixed_code,
+        }
+    }
+
+    /// Starts a confirmation for `id` and "sends" its code.
+    pub(crate) fn start(
+        &mut self,
+        id: AppointmentId,
+        care_unit: CareUnitId,
+        kind: PendingKind,
+        phone: Option<&PhoneNumber>,
+        now: DateTime<Utc>,
+    ) {
+        let code = match &self.fixed_code {
+            Some(code) => code.clone(),
+            None => {
+                let number = self.codes.next_u64() % 1_000_000;
+                // Six ASCII digits are always a valid code.
+                let Ok(code) = ConfirmationCode::new(&format!("{number:06}")) else {
+                    return;
+                };
+                code
+            }
+        };
+        let purpose = match kind {
+            PendingKind::Booking => {
+                self.open_bookings += 1;
+                ConfirmationPurpose::Booking
+            }
+            PendingKind::Cancellation { .. } => ConfirmationPurpose::Cancellation,
+        };
+        if self.messages.len() == MESSAGE_LOG_CAPACITY {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(ConfirmationMessage {
+            sent_at: leyr_domain::time::in_stockholm(&now),
+            care_unit_id: care_unit.clone(),
+            appointment_id: id.clone(),
+            purpose,
+            code: code.clone(),
+            masked_phone: phone.map(mask_phone),
+        });
+        self.pending.insert(
+            id,
+            Pending {
+                care_unit,
+                kind,
+                code,
+                wrong: 0,
+                expires_at: now + CODE_LIFETIME,
+                settled: false,
+            },
+        );
+    }
+
+    pub(crate) fn get(&self, id: &AppointmentId) -> Option<&Pending> {
+        self.pending.get(id)
+    }
+
+    /// Checks `code` for `id` at `now`; on success the confirmation is settled and returned.
+    pub(crate) fn check(
+        &mut self,
+        id: &AppointmentId,
+        code: &ConfirmationCode,
+        now: DateTime<Utc>,
+    ) -> Option<Result<Pending, CodeRefusal>> {
+        let pending = self.pending.get_mut(id)?;
+        if pending.settled || pending.expires_at <= now {
+            return Some(Err(CodeRefusal::Settled));
+        }
+        if pending.wrong >= MAX_WRONG_CODES {
+            return Some(Err(CodeRefusal::Wrong));
+        }
+        if pending.code != *code {
+            pending.wrong += 1;
+            return Some(Err(CodeRefusal::Wrong));
+        }
+        pending.settled = true;
+        if matches!(pending.kind, PendingKind::Booking) {
+            self.open_bookings = self.open_bookings.saturating_sub(1);
+        }
+        Some(Ok(pending.clone()))
+    }
+
+    /// Whether some booking may have lapsed by `now`.
+    pub(crate) fn may_have_lapsed(&self, now: DateTime<Utc>) -> bool {
+        self.open_bookings > 0
+            && self.pending.values().any(|pending| {
+                !pending.settled
+                    && matches!(pending.kind, PendingKind::Booking)
+                    && pending.expires_at <= now
+            })
+    }
+
+    /// Settles every booking of `care_unit` lapsed by `now` and returns their ids.
+    pub(crate) fn lapse(
+        &mut self,
+        care_unit: &CareUnitId,
+        now: DateTime<Utc>,
+    ) -> Vec<AppointmentId> {
+        let mut lapsed = Vec::new();
+        for (id, pending) in &mut self.pending {
+            if !pending.settled
+                && matches!(pending.kind, PendingKind::Booking)
+                && pending.expires_at <= now
+                && pending.care_unit == *care_unit
+            {
+                pending.settled = true;
+                lapsed.push(id.clone());
+            }
+        }
+        self.open_bookings = self.open_bookings.saturating_sub(lapsed.len());
+        lapsed
+    }
+
+    /// The messages sent, newest first, at most `limit`.
+    pub(crate) fn messages(&self, limit: usize) -> Vec<ConfirmationMessage> {
+        self.messages.iter().rev().take(limit).cloned().collect()
+    }
+
+    /// Forgets every code and message.
+    pub(crate) fn clear(&mut self) {
+        self.pending.clear();
+        self.open_bookings = 0;
+        self.messages.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_keep_their_plus_and_last_two_digits() {
+        let phone = PhoneNumber::new("+46701740605").unwrap();
+        assert_eq!(mask_phone(&phone), "+*********05");
+    }
+}
