@@ -13,9 +13,9 @@ use leyr_domain::appointment::{
 };
 use leyr_domain::booking_rules::MAX_COMMENT_CHARS;
 use leyr_domain::ehr::{EhrProfile, Operation};
-use leyr_domain::error::Entity;
+use leyr_domain::error::{Entity, RejectionCode};
 use leyr_domain::ids::AppointmentId;
-use leyr_domain::ports::{Cancellation, ReadError};
+use leyr_domain::ports::{Cancellation, ChangeError, ReadError};
 use leyr_domain::text::TextKind;
 use leyr_domain::timeslot::Timeslot;
 use leyr_wire::dto::{
@@ -318,7 +318,18 @@ pub(super) async fn change(
             appointments
                 .confirm(&scope.care_unit, &id, &code)
                 .await
-                .map_err(|error| port_errors::change(&error, &origins))?
+                .map_err(|error| match error {
+                    // §9.3: a wrong code (or one after five wrong ones) is the code's fault.
+                    ChangeError::Rejected(rejection)
+                        if *rejection.code() == RejectionCode::BadInput =>
+                    {
+                        ApiError::field(
+                            ErrorCode::BadInput,
+                            Some(&FieldPath::body(Field::Confirmation).key(Field::Code)),
+                        )
+                    }
+                    other => port_errors::change(&other, &origins),
+                })?
         }
         Operation::Cancel => {
             if request.status.value().map(String::as_str)

@@ -13,6 +13,7 @@ mod free_text;
 mod leyr_http_client;
 mod openapi;
 mod patients;
+mod profiles;
 mod records;
 mod routes;
 mod support;
