@@ -34,6 +34,12 @@
 //! # }
 //! ```
 //!
+//! [`run_profile`] runs the checks that hold for every EHR profile (§9.2) against a seed world
+//! of `leyr_in_memory::seed::WORLDS`: each check knows the capability it needs, checks it
+//! where the profile has it and expects the typed "not supported" refusal where it does not;
+//! the confirmation steps run where the profile confirms by code (Anita Systems), reading the
+//! code from the in-memory EHR's message log.
+//!
 //! Two checks need more than the ports, so they are not part of [`run_all`]:
 //!
 //! - [`confirmation_flow`] needs an adapter configured with a confirmation code (contract C25);
@@ -52,6 +58,7 @@ mod lost_answers;
 mod not_found;
 mod notes_and_documents;
 mod patients;
+mod profiles;
 mod seed;
 mod support;
 mod timeslots;
@@ -92,6 +99,11 @@ pub use patients::{
     a_leyr_patient_id_does_not_address_a_patient, find_patients_matches_names_ignoring_case,
     patient_lookups_by_personnummer_and_emr_id_agree, register_patient_is_an_upsert,
     register_patient_refuses_a_birth_date_after_today,
+};
+pub use profiles::{
+    notes_and_documents_where_the_profile_keeps_them, registration_follows_the_profile,
+    run_profile, seed_patients_are_found_where_the_profile_looks_them_up,
+    the_catalog_is_the_seed_world, the_lifecycle_works_as_far_as_the_profile_goes,
 };
 pub use seed::{
     CARE_UNIT, DR_EHN, FOLLOW_UP_DOCTOR_VISIT, NEW_DOCTOR_VISIT, NURSE_LIND, NURSE_VISIT,

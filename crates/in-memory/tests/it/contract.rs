@@ -16,6 +16,21 @@ async fn the_in_memory_adapter_keeps_the_contract() {
     leyr_contract::run_all(&Ports::from_adapter(ehr, clock)).await;
 }
 
+/// §9: every profile, on its own seed world, keeps the contract as far as it goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_profile_keeps_the_contract_on_its_seed_world() {
+    for world in leyr_in_memory::seed::WORLDS {
+        let clock = Arc::new(ManualClock::default());
+        let ehr = InMemoryEhr::builder()
+            .profile(world.profile)
+            .clock(clock.clone())
+            .build()
+            .unwrap();
+        let subject = Ports::from_adapter(ehr.clone(), clock);
+        leyr_contract::run_profile(&subject, world, &ehr).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_contract_holds_twice_on_one_world() {
     let clock = ManualClock::default();

@@ -64,6 +64,27 @@ async fn leyr_http_over_the_sandbox_keeps_the_contract() {
     sandbox.shutdown().await.unwrap();
 }
 
+/// §9: `LeyrClient` configured for each EHR keeps the contract over the sandbox's world of
+/// that EHR, as far as the profile goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leyr_http_keeps_the_contract_for_every_profile() {
+    let clock = clock();
+    let sandbox = sandbox(&clock).await;
+    for world in leyr_in_memory::seed::WORLDS {
+        let client = LeyrClient::builder()
+            .base_url(sandbox.url())
+            .credentials(CLIENT_ID, SecretString::from(CLIENT_SECRET))
+            .emr(world.profile.code)
+            .retry_policy(fast_policy())
+            .build()
+            .unwrap();
+        let subject = Ports::from_adapter(client, clock.clone());
+        let ehr = sandbox.ehr_for(world.profile.code).unwrap();
+        leyr_contract::run_profile(&subject, world, ehr).await;
+    }
+    sandbox.shutdown().await.unwrap();
+}
+
 /// Loses a write's answer the way a network does: the sandbox does the work, then drops the
 /// connection unanswered (C31).
 struct DroppedConnection<'a>(&'a RunningSandbox);
