@@ -281,6 +281,68 @@ impl Confirmations {
 mod tests {
     use super::*;
 
+    fn id(n: usize) -> AppointmentId {
+        AppointmentId::new(format!("id-{n}")).unwrap()
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_ten_thousand_and_codes_are_six_digits() {
+        let mut confirmations = Confirmations::new(7, None);
+        let unit = CareUnitId::new("L0_1").unwrap();
+        let now = DateTime::<Utc>::default();
+        for n in 0..=MESSAGE_LOG_CAPACITY {
+            confirmations.start(id(n), unit.clone(), PendingKind::Booking, None, now);
+        }
+        let all = confirmations.messages(usize::MAX);
+        assert_eq!(all.len(), MESSAGE_LOG_CAPACITY);
+        assert_eq!(
+            all[0].appointment_id,
+            id(MESSAGE_LOG_CAPACITY),
+            "newest first"
+        );
+        assert_eq!(
+            all[all.len() - 1].appointment_id,
+            id(1),
+            "the oldest was dropped"
+        );
+        assert!(all.iter().all(|message| message.code.as_str().len() == 6
+            && message.code.as_str().bytes().all(|b| b.is_ascii_digit())));
+        let distinct: std::collections::HashSet<_> =
+            all.iter().map(|message| message.code.as_str()).collect();
+        assert!(distinct.len() > 9_000, "codes are drawn, not repeated");
+    }
+
+    #[test]
+    fn five_wrong_codes_lock_an_id_and_codes_lapse() {
+        let fixed = ConfirmationCode::new("424242").unwrap();
+        let mut confirmations = Confirmations::new(7, Some(fixed.clone()));
+        let unit = CareUnitId::new("L0_1").unwrap();
+        let now = DateTime::<Utc>::default();
+        confirmations.start(id(1), unit.clone(), PendingKind::Booking, None, now);
+        let wrong = ConfirmationCode::new("000000").unwrap();
+        for _ in 0..MAX_WRONG_CODES {
+            assert!(matches!(
+                confirmations.check(&id(1), &wrong, now),
+                Some(Err(CodeRefusal::Wrong))
+            ));
+        }
+        assert!(matches!(
+            confirmations.check(&id(1), &fixed, now),
+            Some(Err(CodeRefusal::Wrong))
+        ));
+        confirmations.start(id(2), unit.clone(), PendingKind::Booking, None, now);
+        assert!(!confirmations.may_have_lapsed(now + CODE_LIFETIME - TimeDelta::seconds(1)));
+        assert!(confirmations.may_have_lapsed(now + CODE_LIFETIME));
+        let mut lapsed = confirmations.lapse(&unit, now + CODE_LIFETIME);
+        lapsed.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        assert_eq!(lapsed, [id(1), id(2)]);
+        assert!(!confirmations.may_have_lapsed(now + CODE_LIFETIME));
+        assert!(matches!(
+            confirmations.check(&id(2), &fixed, now + CODE_LIFETIME),
+            Some(Err(CodeRefusal::Settled))
+        ));
+    }
+
     #[test]
     fn phones_keep_their_plus_and_last_two_digits() {
         let phone = PhoneNumber::new("+46701740605").unwrap();
