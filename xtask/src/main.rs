@@ -2,7 +2,8 @@
 //!
 //! `cargo xtask ci` runs, in order, what CI runs: the format check, the tidy rules, clippy with
 //! warnings denied on every target, every test, the check that `docs/openapi.json` is what the
-//! wire types describe, and the docs with warnings denied.
+//! wire types describe, the docs with warnings denied, and the API fuzzing of a release
+//! sandbox against its own OpenAPI description.
 
 #![allow(
     clippy::print_stderr,
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod fuzz_api;
 mod json;
 mod openapi;
 mod tidy;
@@ -23,12 +25,14 @@ type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
 
 const USAGE: &str = "usage: cargo xtask <task>
 tasks:
-  ci       fmt check, tidy, lint, test, openapi check, docs: everything CI runs
+  ci       fmt check, tidy, lint, test, openapi check, docs, fuzz-api: everything CI runs
   fmt      format the workspace
   lint     clippy on every target with warnings denied
   test     every test of the workspace
   openapi  write docs/openapi.json, the sandbox's OpenAPI description, from the wire types
            (`--check`: fail if the file is stale instead)
+  fuzz-api start a release sandbox and fuzz it from its own OpenAPI description
+           (Schemathesis, installed into a virtual environment under the target directory)
   docs     rustdoc with warnings denied
   tidy     the workspace's own rules (layering, domain I/O, clock, manifests)
   bench    every benchmark (not part of ci: timings are noisy)";
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
             Some(_) => Err(USAGE.into()),
         },
         Some("docs") => docs(),
+        Some("fuzz-api") => fuzz_api::run(),
         Some("tidy") => tidy::run(&workspace_root()),
         Some("bench") => cargo(&["bench", "--workspace", "--locked"]),
         _ => Err(USAGE.into()),
@@ -65,7 +70,8 @@ fn ci() -> Result {
     step("lint", lint)?;
     step("test", test)?;
     step("openapi", || openapi::check(&workspace_root()))?;
-    step("docs", docs)
+    step("docs", docs)?;
+    step("fuzz-api", fuzz_api::run)
 }
 
 fn lint() -> Result {

@@ -182,15 +182,15 @@ pub struct CreatePatientRequest {
     pub last_name: Input<String>,
     /// The national identity number, e.g. a 12-digit personnummer.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, nullable))]
     pub external_id: Input<String>,
     /// Phone numbers, E.164.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, nullable))]
     pub phones: Input<Vec<Input<String>>>,
     /// E-mail addresses.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, nullable))]
     pub emails: Input<Vec<Input<String>>>,
 }
 
@@ -262,7 +262,7 @@ pub struct CreateAppointmentRequest {
     pub healthcare_service_id: Input<String>,
     /// A comment, at most 500 characters.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, nullable))]
     pub comment: Input<String>,
 }
 
@@ -338,7 +338,7 @@ pub struct BulkCancelRequest {
     pub status: Input<String>,
     /// A comment appended to each.
     #[serde(default, skip_serializing_if = "Input::is_absent")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, nullable))]
     pub comment: Input<String>,
 }
 
