@@ -23,7 +23,7 @@ use crate::retry::{
     CallKind, Decision, Failure, decide, delta_seconds, parse_http_date, parse_retry_after,
 };
 use crate::telemetry;
-use leyr_domain::ehr::Operation;
+use leyr_domain::ehr::{self, EhrProfile, Operation};
 use leyr_domain::retry::RetryPolicy;
 use leyr_wire::problem::Problem;
 use leyr_wire::route::{self, CLIENT_ID_HEADER, CLIENT_SECRET_HEADER, Route};
@@ -113,6 +113,7 @@ pub struct LeyrClientBuilder {
     user_agent: String,
     http_client: Option<reqwest::Client>,
     max_response_bytes: usize,
+    enforce_profile: bool,
 }
 
 impl Default for LeyrClientBuilder {
@@ -130,6 +131,7 @@ impl Default for LeyrClientBuilder {
             user_agent: default_user_agent(),
             http_client: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            enforce_profile: true,
         }
     }
 }
@@ -191,6 +193,15 @@ impl LeyrClientBuilder {
     #[must_use]
     pub fn emr(mut self, emr: impl Into<String>) -> Self {
         self.emr = emr.into();
+        self
+    }
+
+    /// Whether to refuse, before sending anything, an operation the configured EHR's profile
+    /// lacks (C44; default on). Off, every call is sent and Leyr decides; either way the caller
+    /// sees the same `Rejected` with `RejectionCode::NotSupported`.
+    #[must_use]
+    pub fn enforce_profile(mut self, enforce: bool) -> Self {
+        self.enforce_profile = enforce;
         self
     }
 
@@ -321,6 +332,8 @@ impl LeyrClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                profile: ehr::profile(&self.emr).unwrap_or(&ehr::PERMISSIVE),
+                enforce_profile: self.enforce_profile,
                 emr: self.emr,
                 client_id,
                 headers,
@@ -370,6 +383,10 @@ struct Inner {
     http: reqwest::Client,
     base_url: Url,
     emr: String,
+    /// What the configured EHR supports: its profile, or the permissive one for an `{emr}`
+    /// the project does not know (C44).
+    profile: &'static EhrProfile,
+    enforce_profile: bool,
     client_id: String,
     /// Every request's headers, the credentials included (the secret marked sensitive).
     headers: HeaderMap,
@@ -567,6 +584,14 @@ impl LeyrClient {
         &self.inner.emr
     }
 
+    /// What the configured EHR supports (C44): the profile of [`emr`](Self::emr), or
+    /// [`ehr::PERMISSIVE`] (everything allowed, Leyr decides) for an EHR the project does not
+    /// know. Ask it at design time, e.g. `client.profile().supports(Operation::Cancel)`.
+    #[must_use]
+    pub fn profile(&self) -> &'static EhrProfile {
+        self.inner.profile
+    }
+
     /// Where `operation` goes: its route's template with the configured `{emr}`, then
     /// `care_unit` (for the routes under one) and `ids` filled in, each segment encoded on its
     /// own (C9), joined onto the validated base so it always has the base's origin. Query values
@@ -579,6 +604,12 @@ impl LeyrClient {
         query: &[(String, String)],
     ) -> Result<Target, CallError> {
         let inner = &self.inner;
+        // C44: what the EHR cannot do is refused here, before anything is sent.
+        if inner.enforce_profile && !inner.profile.supports(operation) {
+            return Err(CallError::failed(LeyrError::new(
+                LeyrErrorKind::NotSupported,
+            )));
+        }
         let route = route::of(operation).ok_or_else(|| {
             CallError::failed(LeyrError::new(LeyrErrorKind::InvalidRequest).with_source(NoRoute))
         })?;

@@ -34,6 +34,10 @@ pub enum LeyrErrorKind {
     InvalidAnswer,
     /// The request could not be built, e.g. an id that cannot be put into a URL path.
     InvalidRequest,
+    /// The configured EHR's profile lacks the operation, so nothing was sent (C44). Ports
+    /// report it as the same `Rejected` with `RejectionCode::NotSupported` that Leyr's
+    /// `NOT_SUPPORTED` answer gives.
+    NotSupported,
 }
 
 /// A failed call to Leyr: what happened, and what Leyr said about it.
@@ -179,6 +183,7 @@ impl LeyrError {
             LeyrErrorKind::Timeout | LeyrErrorKind::ConnectionLost => BackendErrorKind::Timeout,
             LeyrErrorKind::InvalidAnswer => BackendErrorKind::Protocol,
             LeyrErrorKind::InvalidRequest => BackendErrorKind::Internal,
+            LeyrErrorKind::NotSupported => BackendErrorKind::Client,
             LeyrErrorKind::Status => match (self.status.unwrap_or(0), &self.code) {
                 (429, _) => BackendErrorKind::Throttled,
                 (503, _) => BackendErrorKind::Unavailable,
@@ -215,6 +220,11 @@ impl fmt::Display for LeyrError {
         match self.kind {
             LeyrErrorKind::Connect => f.write_str("could not connect to Leyr")?,
             LeyrErrorKind::Timeout => f.write_str("Leyr did not answer in time")?,
+            LeyrErrorKind::NotSupported => {
+                f.write_str(
+                    "the configured EHR does not support this operation; nothing was sent",
+                )?;
+            }
             LeyrErrorKind::ConnectionLost => {
                 f.write_str("the connection to Leyr was lost before the answer arrived")?;
             }
@@ -400,6 +410,9 @@ impl Verdict {
     /// C29: 404, or 400/422 with `INVALID_<KIND>_ID`, is not found; `NO_TIMESLOTS_AVAILABLE` is
     /// a taken slot; another 400/422 code is a rejection; anything else is a backend failure.
     pub(crate) fn of(error: LeyrError, entity: Entity) -> Self {
+        if error.kind == LeyrErrorKind::NotSupported {
+            return Self::Rejected(Rejection::new(ErrorCode::NotSupported.rejection()));
+        }
         if error.kind != LeyrErrorKind::Status {
             return Self::Backend(error.into_backend());
         }

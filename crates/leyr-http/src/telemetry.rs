@@ -109,6 +109,7 @@ pub(crate) fn operation_finished<T>(
             "outcome_unknown"
         }
         Err(CallError::Failed(error)) => match (error.kind(), error.status()) {
+            (LeyrErrorKind::NotSupported, _) => "not_supported",
             (LeyrErrorKind::Status, Some(429 | 500..=599)) => "unavailable",
             (LeyrErrorKind::Status, _) => "rejected",
             (

@@ -7,6 +7,7 @@ mod contract;
 mod decoding;
 mod errors;
 mod metrics;
+mod profiles;
 mod redaction;
 mod requests;
 mod retries;
