@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 use leyr_domain::appointment::{
-    Appointment, AppointmentBatch, AppointmentQuery, BatchError, Comment, ConfirmationCode,
-    RescheduleRequest, TransitionError,
+    Appointment, AppointmentBatch, AppointmentQuery, AppointmentStatus, BatchError, Comment,
+    ConfirmationCode, RescheduleRequest, TransitionError,
 };
 use leyr_domain::booking_rules::{BookingRules, RuleViolation};
 use leyr_domain::error::{BackendError, Entity, Rejection};
@@ -193,6 +193,44 @@ impl fmt::Debug for RescheduleAppointment {
     }
 }
 
+/// How a cancellation stands once the EHR has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cancelled {
+    /// Cancelled: the slot is free.
+    Done(Appointment),
+    /// The EHR asks the patient to confirm by code (§9.3): it answered a **new** id, which is
+    /// the one to confirm (`Booking::confirm`); until then the original stays booked and keeps
+    /// its slot. Neither success nor failure yet.
+    AwaitingConfirmation {
+        /// The cancellation request, under the new id to confirm.
+        request: Appointment,
+    },
+}
+
+impl Cancelled {
+    /// The outcome `answer` (the EHR's answer to a cancel) says.
+    #[must_use]
+    pub fn of(answer: Appointment) -> Self {
+        if *answer.status() == AppointmentStatus::AwaitingConfirmation {
+            Cancelled::AwaitingConfirmation { request: answer }
+        } else {
+            Cancelled::Done(answer)
+        }
+    }
+
+    /// The appointment the EHR answered: the cancelled one, or the request to confirm.
+    #[must_use]
+    pub fn appointment(&self) -> &Appointment {
+        match self {
+            Cancelled::Done(appointment)
+            | Cancelled::AwaitingConfirmation {
+                request: appointment,
+            } => appointment,
+        }
+    }
+}
+
 /// Cancels appointments, one or many at once.
 #[derive(Clone)]
 pub struct CancelAppointment {
@@ -219,7 +257,8 @@ impl CancelAppointment {
     }
 
     /// Cancels `appointment`, freeing its slot; cancelling a cancelled appointment returns it
-    /// unchanged. Sent once, never retried.
+    /// unchanged. Sent once, never retried. Where the EHR confirms cancellations by code, the
+    /// answer is [`Cancelled::AwaitingConfirmation`] with the new id to confirm.
     ///
     /// # Errors
     /// [`ChangeAppointmentError::Rule`] when the comment is too long (nothing sent);
@@ -232,14 +271,15 @@ impl CancelAppointment {
         care_unit: &CareUnitId,
         appointment: &AppointmentId,
         cancellation: &Cancellation,
-    ) -> Result<Appointment, ChangeAppointmentError> {
+    ) -> Result<Cancelled, ChangeAppointmentError> {
         self.rules
             .check_comment(cancellation.comment.as_ref())
             .map_err(ChangeAppointmentError::Rule)?;
-        Ok(self
-            .appointments
-            .cancel(care_unit, appointment, cancellation)
-            .await?)
+        Ok(Cancelled::of(
+            self.appointments
+                .cancel(care_unit, appointment, cancellation)
+                .await?,
+        ))
     }
 
     /// Cancels every appointment in `ids`, all or nothing, returning them in `ids` order. The

@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, TimeZone};
-use leyr_domain::appointment::{Appointment, AppointmentQuery, BookingRequest};
+use leyr_domain::appointment::{Appointment, AppointmentQuery, AppointmentStatus, BookingRequest};
 use leyr_domain::booking_rules::{BookingRules, RuleViolation};
-use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection};
-use leyr_domain::ids::CareUnitId;
+use leyr_domain::ehr::{EhrProfile, Operation};
+use leyr_domain::error::{BackendError, BackendErrorKind, Entity, Rejection, RejectionCode};
+use leyr_domain::ids::{AppointmentId, CareUnitId};
 use leyr_domain::ports::{AppointmentBook, BookError, Clock, ReadError};
 use leyr_domain::time::STOCKHOLM;
 use leyr_domain::timeslot::Timeslot;
@@ -36,6 +37,36 @@ pub struct Booked {
     pub recovered: bool,
     /// How many bookings were posted, the first included (0 when the slot was already held).
     pub attempts: u32,
+    /// Whether the booking holds the slot for good, or waits for the patient's code (§9.3).
+    pub outcome: BookingOutcome,
+}
+
+/// How a booking stands once the EHR has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BookingOutcome {
+    /// Booked: the slot is the patient's.
+    Booked,
+    /// The EHR sent the patient a code (SMS, §9.3); the booking holds the slot until it is
+    /// confirmed with that code (`Booking::confirm` with this id) or lapses. Neither success
+    /// nor failure yet.
+    AwaitingConfirmation {
+        /// The id to confirm.
+        appointment_id: AppointmentId,
+    },
+}
+
+impl BookingOutcome {
+    /// The outcome `appointment`'s status says.
+    #[must_use]
+    pub fn of(appointment: &Appointment) -> Self {
+        match appointment.status() {
+            AppointmentStatus::AwaitingConfirmation => BookingOutcome::AwaitingConfirmation {
+                appointment_id: appointment.id().clone(),
+            },
+            _ => BookingOutcome::Booked,
+        }
+    }
 }
 
 /// Why a booking failed. `Display` is one sentence without patient data; the cause, if any, is
@@ -96,6 +127,8 @@ pub struct BookAppointment {
     clock: Arc<dyn Clock>,
     rules: BookingRules,
     retry_policy: RetryPolicy,
+    /// Whether the EHR lists appointments (C45).
+    can_list: bool,
 }
 
 impl BookAppointment {
@@ -108,7 +141,18 @@ impl BookAppointment {
             clock,
             rules: BookingRules::default(),
             retry_policy: RetryPolicy::default(),
+            can_list: true,
         }
+    }
+
+    /// Books as `profile`'s EHR allows: where it cannot list appointments (Anita Systems), the
+    /// patient's own appointments are not checked first, and an unclear failure is reported
+    /// [`BookAppointmentError::OutcomeUnknown`] at once, never posted again (C45).
+    /// [`Booking`](crate::Booking) reads the profile from its ports.
+    #[must_use]
+    pub fn for_profile(mut self, profile: &EhrProfile) -> Self {
+        self.can_list = profile.supports(Operation::ListAppointments);
+        self
     }
 
     /// Checks bookings against `rules` instead of the defaults.
@@ -266,6 +310,11 @@ impl BookAppointment {
             .check_timing(&request.slot, now)
             .and_then(|()| self.rules.check_comment(request.comment.as_ref()))
             .map_err(BookAppointmentError::Rule)?;
+        if !self.can_list {
+            // An EHR that cannot list appointments (C45) cannot show what the patient holds:
+            // the EHR itself refuses a taken slot.
+            return Ok(None);
+        }
         let existing = self
             .appointments
             .list_appointments(care_unit, &same_day_query(request))
@@ -281,6 +330,7 @@ impl BookAppointment {
                 "the patient already holds this slot; nothing was posted"
             );
             return Ok(Some(Booked {
+                outcome: BookingOutcome::of(held),
                 appointment: held.clone(),
                 already_held: true,
                 recovered: false,
@@ -343,6 +393,7 @@ impl BookAppointment {
             let error = match self.appointments.book(care_unit, request).await {
                 Ok(appointment) => {
                     return Ok(Booked {
+                        outcome: BookingOutcome::of(&appointment),
                         appointment,
                         already_held: false,
                         recovered: false,
@@ -353,6 +404,20 @@ impl BookAppointment {
             };
             if !needs_reconciliation(&error) {
                 return Err(from_book_error(error));
+            }
+            if !self.can_list {
+                // C45: without a listing there is no way to look, and a second booking could
+                // double-book: the outcome is unknown, at once, and nothing is posted again.
+                metrics::counter!("leyr.booking.reconciliations", "result" => "impossible")
+                    .increment(1);
+                tracing::warn!(
+                    attempt,
+                    kind = ?failure_kind(&error),
+                    "the booking may have happened and this EHR cannot list appointments"
+                );
+                return Err(BookAppointmentError::OutcomeUnknown(ReadError::Rejected(
+                    Rejection::new(RejectionCode::NotSupported),
+                )));
             }
             tracing::warn!(
                 attempt,
@@ -383,6 +448,7 @@ impl BookAppointment {
                         "recovered the booking after an unclear failure"
                     );
                     return Ok(Booked {
+                        outcome: BookingOutcome::of(&appointment),
                         appointment,
                         already_held: false,
                         recovered: true,

@@ -11,7 +11,7 @@ use leyr_domain::ports::Cancellation;
 use leyr_domain::timeslot::Timeslot;
 
 use crate::appointments::{
-    CancelAppointment, ChangeAppointmentError, ConfirmAppointment, ListAppointments,
+    CancelAppointment, Cancelled, ChangeAppointmentError, ConfirmAppointment, ListAppointments,
     RescheduleAppointment, RescheduleCommand,
 };
 use crate::book::{BookAppointment, BookAppointmentError, Booked};
@@ -61,6 +61,7 @@ impl Booking {
             notes,
             documents,
             clock,
+            profile,
         } = ports;
         Self {
             discover_care_units: DiscoverCareUnits::new(catalog.clone()),
@@ -69,7 +70,7 @@ impl Booking {
             register_patient: RegisterPatient::new(patients.clone(), clock.clone()),
             find_patient: FindPatient::new(patients),
             find_timeslots: FindTimeslots::new(availability, clock.clone()),
-            book: BookAppointment::new(appointments.clone(), clock.clone()),
+            book: BookAppointment::new(appointments.clone(), clock.clone()).for_profile(profile),
             reschedule: RescheduleAppointment::new(appointments.clone(), clock),
             cancel: CancelAppointment::new(appointments.clone()),
             confirm: ConfirmAppointment::new(appointments.clone()),
@@ -231,7 +232,7 @@ impl Booking {
         care_unit: &CareUnitId,
         appointment: &AppointmentId,
         cancellation: &Cancellation,
-    ) -> Result<Appointment, ChangeAppointmentError> {
+    ) -> Result<Cancelled, ChangeAppointmentError> {
         self.cancel.run(care_unit, appointment, cancellation).await
     }
 
@@ -352,6 +353,7 @@ impl Booking {
             + AppointmentBook
             + MedicalNotes
             + PatientDocuments
+            + leyr_domain::ports::Capabilities
             + 'static,
     {
         Self::new(Ports::from_adapter(adapter, crate::clock::SystemClock))
@@ -486,7 +488,7 @@ impl CareUnitBooking {
         &self,
         appointment: &AppointmentId,
         cancellation: &Cancellation,
-    ) -> Result<Appointment, ChangeAppointmentError> {
+    ) -> Result<Cancelled, ChangeAppointmentError> {
         self.booking
             .cancel(&self.care_unit, appointment, cancellation)
             .await

@@ -162,10 +162,10 @@ pub mod retry;
 mod timeslots;
 
 pub use appointments::{
-    CancelAppointment, ChangeAppointmentError, ConfirmAppointment, ListAppointments,
+    CancelAppointment, Cancelled, ChangeAppointmentError, ConfirmAppointment, ListAppointments,
     RescheduleAppointment, RescheduleCommand,
 };
-pub use book::{BookAppointment, BookAppointmentError, Booked};
+pub use book::{BookAppointment, BookAppointmentError, Booked, BookingOutcome};
 pub use catalog::{DiscoverCareUnits, ListResources, ListServices};
 pub use error::QueryError;
 pub use facade::{Booking, CareUnitBooking};

@@ -6,7 +6,8 @@
 //! # async fn example<A>(adapter: A) -> Result<(), Box<dyn std::error::Error>>
 //! # where A: leyr_app::domain::ports::CareUnitCatalog + leyr_app::domain::ports::PatientDirectory
 //! #     + leyr_app::domain::ports::Availability + leyr_app::domain::ports::AppointmentBook
-//! #     + leyr_app::domain::ports::MedicalNotes + leyr_app::domain::ports::PatientDocuments + 'static {
+//! #     + leyr_app::domain::ports::MedicalNotes + leyr_app::domain::ports::PatientDocuments
+//! #     + leyr_app::domain::ports::Capabilities + 'static {
 //! let unit = Booking::over(adapter).care_unit("10".parse()?);
 //! let slot = unit.find_timeslots(&TimeslotFilter::default()).await?.remove(0);
 //! let patient: Personnummer = "197110021834".parse()?;
@@ -17,8 +18,9 @@
 
 pub use crate::clock::SystemClock;
 pub use crate::{
-    BookAppointmentError, Booked, Booking, CareUnitBooking, ChangeAppointmentError,
-    ExternalIdInput, QueryError, RegisterPatientError, RegisterPatientInput, TimeslotFilter,
+    BookAppointmentError, Booked, Booking, BookingOutcome, Cancelled, CareUnitBooking,
+    ChangeAppointmentError, ExternalIdInput, QueryError, RegisterPatientError,
+    RegisterPatientInput, TimeslotFilter,
 };
 pub use leyr_domain::appointment::{Appointment, BookingRequest, Comment};
 pub use leyr_domain::ids::{AppointmentId, CareUnitId, ResourceId};

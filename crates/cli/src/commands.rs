@@ -3,7 +3,7 @@
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use leyr_app::clock::SystemClock;
 use leyr_app::{
-    Booking, ExternalIdInput, RegisterPatientInput, RescheduleCommand, TimeslotFilter,
+    Booking, Cancelled, ExternalIdInput, RegisterPatientInput, RescheduleCommand, TimeslotFilter,
     WriteMedicalNoteInput,
 };
 use leyr_domain::appointment::{AppointmentQuery, BookingRequest, Comment};
@@ -412,11 +412,21 @@ impl Context {
             .map(|text| id(text, "appointment id"))
             .collect::<Result<Vec<AppointmentId>, _>>()?;
         let cancelled = if let [single] = ids.as_slice() {
-            vec![
-                self.wait(self.booking.cancel(&self.care_unit, single, &cancellation))
-                    .await
-                    .map_err(|e| e.into_failure("could not cancel"))?,
-            ]
+            let outcome = self
+                .wait(self.booking.cancel(&self.care_unit, single, &cancellation))
+                .await
+                .map_err(|e| e.into_failure("could not cancel"))?;
+            if let Cancelled::AwaitingConfirmation { request } = &outcome {
+                // §9.3: nothing is cancelled yet; the patient got a code for the new id.
+                let text = format!(
+                    "Cancellation awaits the patient's code: confirm {} with `leyr confirm {} --code <code>`",
+                    request.id(),
+                    request.id()
+                );
+                self.printer.emit(&text, &output::appointment_json(request));
+                return Ok(());
+            }
+            vec![outcome.appointment().clone()]
         } else {
             self.wait(
                 self.booking

@@ -41,14 +41,14 @@ const RESOURCE: &str = "10-991890000019";
 /// The demo's own credentials for the in-process sandbox.
 const DEMO_CLIENT_ID: &str = "leyr-demo";
 
-struct Steps {
-    printer: Printer,
-    spinner: Spinner,
-    count: usize,
+pub(crate) struct Steps {
+    pub(crate) printer: Printer,
+    pub(crate) spinner: Spinner,
+    pub(crate) count: usize,
 }
 
 impl Steps {
-    fn report(&mut self, step: &str, text: &str, mut value: Value) {
+    pub(crate) fn report(&mut self, step: &str, text: &str, mut value: Value) {
         self.count += 1;
         if let Value::Object(map) = &mut value {
             map.insert("step".to_owned(), json!(step));
@@ -90,6 +90,9 @@ pub(crate) async fn run(
         spinner,
         count: 0,
     };
+    if connection.emr != leyr_domain::ehr::TAKECARE.code {
+        return crate::demo_ehr::run(connection, &mut steps).await;
+    }
     match &connection.base_url {
         Some(base_url) => {
             let client_id = connection.client_id.as_deref().ok_or_else(|| {
@@ -398,7 +401,9 @@ async fn lifecycle(booking: &Booking, wanted_unit: &str, steps: &mut Steps) -> R
     let cancelled = spinner
         .while_pending(booking.cancel(&care_unit, moved.id(), &cancellation))
         .await
-        .map_err(|e| e.into_failure("could not cancel"))?;
+        .map_err(|e| e.into_failure("could not cancel"))?
+        .appointment()
+        .clone();
     steps.report(
         "cancel",
         &format!(

@@ -23,6 +23,7 @@ mod cli;
 mod commands;
 mod connect;
 mod demo;
+mod demo_ehr;
 mod failure;
 mod input;
 mod output;

@@ -28,7 +28,8 @@
 //! # async fn example<A>(adapter: A, clock: Arc<dyn Clock>)
 //! # where A: leyr_domain::ports::CareUnitCatalog + leyr_domain::ports::PatientDirectory
 //! #     + leyr_domain::ports::Availability + leyr_domain::ports::AppointmentBook
-//! #     + leyr_domain::ports::MedicalNotes + leyr_domain::ports::PatientDocuments + 'static {
+//! #     + leyr_domain::ports::MedicalNotes + leyr_domain::ports::PatientDocuments
+//! #     + leyr_domain::ports::Capabilities + 'static {
 //! let subject = Ports::from_adapter(adapter, clock);
 //! leyr_contract::run_all(&subject).await;
 //! # }

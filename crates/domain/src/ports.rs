@@ -21,6 +21,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+
+use crate::ehr::EhrProfile;
 use chrono::{DateTime, Utc};
 
 use crate::appointment::{
@@ -397,6 +399,16 @@ pub struct Ports {
     pub documents: Arc<dyn PatientDocuments>,
     /// The current time.
     pub clock: Arc<dyn Clock>,
+    /// What the EHR behind the ports supports.
+    pub profile: &'static EhrProfile,
+}
+
+/// What an adapter's EHR supports: its profile (C43, C44). The use cases read it to avoid
+/// calls the EHR cannot answer, e.g. a booking never reconciles by listing where appointments
+/// cannot be listed (C45).
+pub trait Capabilities: Send + Sync {
+    /// The EHR's profile.
+    fn profile(&self) -> &'static EhrProfile;
 }
 
 impl Ports {
@@ -412,10 +424,13 @@ impl Ports {
             + AppointmentBook
             + MedicalNotes
             + PatientDocuments
+            + Capabilities
             + 'static,
     {
+        let profile = adapter.profile();
         let adapter = Arc::new(adapter);
         Self {
+            profile,
             catalog: adapter.clone(),
             patients: adapter.clone(),
             availability: adapter.clone(),

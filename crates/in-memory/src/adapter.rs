@@ -1123,3 +1123,9 @@ fn with_id_and_status(
     })
     .map_err(|_| internal())
 }
+
+impl leyr_domain::ports::Capabilities for InMemoryEhr {
+    fn profile(&self) -> &'static leyr_domain::ehr::EhrProfile {
+        InMemoryEhr::profile(self)
+    }
+}

@@ -494,3 +494,9 @@ impl PatientDocuments for LeyrClient {
             .map_err(|error| write_error(error, Entity::Patient))
     }
 }
+
+impl leyr_domain::ports::Capabilities for LeyrClient {
+    fn profile(&self) -> &'static leyr_domain::ehr::EhrProfile {
+        LeyrClient::profile(self)
+    }
+}

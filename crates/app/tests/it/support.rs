@@ -117,6 +117,7 @@ impl Mocks {
             notes: Arc::new(self.notes),
             documents: Arc::new(self.documents),
             clock: clock_at(now),
+            profile: &leyr_app::domain::ehr::TAKECARE,
         }
     }
 
