@@ -235,3 +235,48 @@ fn exit_codes_separate_usage_refusal_and_unavailability() {
     assert_eq!(output.status.code(), Some(3), "{:?}", text(&output));
     assert_no_patient_data(&text(&output).1);
 }
+
+/// `leyr demo --emr <code>` runs each EHR's lifecycle to the end (contract §9): the
+/// confirmation steps on Anita, one skip line per operation a profile lacks, and a usage error
+/// for an EHR without a profile.
+#[test]
+fn the_demo_runs_for_every_ehr() {
+    let steps_of = |emr: &str| -> Vec<Value> {
+        let output = leyr(&["--emr", emr, "demo", "--json"], &[]);
+        let (stdout, stderr) = text(&output);
+        assert!(output.status.success(), "demo {emr} failed:\n{stdout}\n{stderr}");
+        stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    };
+    let names = |steps: &[Value]| -> Vec<String> {
+        steps
+            .iter()
+            .map(|step| step["step"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let anita = steps_of("anitasystems");
+    let anita_names = names(&anita);
+    for step in ["confirm_booking", "cancel", "confirm_cancel", "done"] {
+        assert!(anita_names.iter().any(|name| name == step), "{anita_names:?}");
+    }
+    let skipped: Vec<&str> = anita
+        .iter()
+        .filter_map(|step| step["unsupported"].as_str())
+        .collect();
+    assert_eq!(
+        skipped,
+        ["get_patient", "get_appointment", "list_appointments", "reschedule", "write_note"]
+    );
+    let kaddio = steps_of("kaddio");
+    assert!(kaddio.iter().any(|step| step["unsupported"] == "cancel"));
+    assert!(!names(&kaddio).contains(&"confirm_booking".to_owned()));
+    let konfidens = names(&steps_of("konfidens"));
+    assert!(konfidens.contains(&"cancel".to_owned()) && konfidens.contains(&"done".to_owned()));
+
+    let unknown = leyr(&["--emr", "webdoc", "demo"], &[]);
+    assert!(!unknown.status.success());
+    let (_, stderr) = text(&unknown);
+    assert!(stderr.contains("takecare, kaddio, anitasystems"), "{stderr}");
+}
