@@ -244,7 +244,10 @@ fn the_demo_runs_for_every_ehr() {
     let steps_of = |emr: &str| -> Vec<Value> {
         let output = leyr(&["--emr", emr, "demo", "--json"], &[]);
         let (stdout, stderr) = text(&output);
-        assert!(output.status.success(), "demo {emr} failed:\n{stdout}\n{stderr}");
+        assert!(
+            output.status.success(),
+            "demo {emr} failed:\n{stdout}\n{stderr}"
+        );
         stdout
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
@@ -259,7 +262,10 @@ fn the_demo_runs_for_every_ehr() {
     let anita = steps_of("anitasystems");
     let anita_names = names(&anita);
     for step in ["confirm_booking", "cancel", "confirm_cancel", "done"] {
-        assert!(anita_names.iter().any(|name| name == step), "{anita_names:?}");
+        assert!(
+            anita_names.iter().any(|name| name == step),
+            "{anita_names:?}"
+        );
     }
     let skipped: Vec<&str> = anita
         .iter()
@@ -267,7 +273,13 @@ fn the_demo_runs_for_every_ehr() {
         .collect();
     assert_eq!(
         skipped,
-        ["get_patient", "get_appointment", "list_appointments", "reschedule", "write_note"]
+        [
+            "get_patient",
+            "get_appointment",
+            "list_appointments",
+            "reschedule",
+            "write_note"
+        ]
     );
     let kaddio = steps_of("kaddio");
     assert!(kaddio.iter().any(|step| step["unsupported"] == "cancel"));
@@ -278,5 +290,8 @@ fn the_demo_runs_for_every_ehr() {
     let unknown = leyr(&["--emr", "webdoc", "demo"], &[]);
     assert!(!unknown.status.success());
     let (_, stderr) = text(&unknown);
-    assert!(stderr.contains("takecare, kaddio, anitasystems"), "{stderr}");
+    assert!(
+        stderr.contains("takecare, kaddio, anitasystems"),
+        "{stderr}"
+    );
 }
