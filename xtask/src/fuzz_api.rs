@@ -81,6 +81,8 @@ pub(crate) fn run() -> Result {
         .args(["--phases", "examples,coverage,fuzzing,stateful"])
         .args(["--seed", SEED, "--max-time", MAX_TIME_SECONDS])
         .args(["--workers", "2", "--no-color"])
+        // Nothing is kept in the workspace between runs: the seed makes a run repeatable.
+        .args(["--generation-database", "none"])
         .args(["--report", "junit", "--report-dir"])
         .arg(&report)
         .current_dir(&root)
