@@ -68,11 +68,7 @@ impl ExternalIdInput {
             }
             ExternalIdInput::Fodselsnummer(text) => {
                 // C46: ordinary numbers, D-numbers and Tenor's synthetic test numbers.
-                let allow = FodselsnummerAllow {
-                    synthetic: true,
-                    ..FodselsnummerAllow::default()
-                };
-                let number = Fodselsnummer::parse_with(text, allow)
+                let number = Fodselsnummer::parse_with(text, FodselsnummerAllow::PERSONAL_NUMBERS)
                     .map_err(RegisterPatientError::InvalidFodselsnummer)?;
                 if !number.is_born_by(today) {
                     return Err(RegisterPatientError::BirthDateInFuture);

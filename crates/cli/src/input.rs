@@ -20,11 +20,7 @@ pub(crate) fn patient(text: &str) -> Result<PatientRef, Failure> {
         return Ok(PatientRef::EmrId(id));
     }
     if let Some(number) = text.strip_prefix("no_personal_number:") {
-        let allow = FodselsnummerAllow {
-            synthetic: true,
-            ..FodselsnummerAllow::default()
-        };
-        return Fodselsnummer::parse_with(number, allow)
+        return Fodselsnummer::parse_with(number, FodselsnummerAllow::PERSONAL_NUMBERS)
             .map(PatientRef::from)
             .map_err(|error| {
                 Failure::new(

@@ -262,16 +262,13 @@ impl NationalNumber {
                 Ok(NationalId::Personnummer(personnummer))
             }
             NationalNumber::NorwegianFodselsnummer => {
-                let allow = FodselsnummerAllow {
-                    synthetic: true,
-                    ..FodselsnummerAllow::default()
-                };
-                let fodselsnummer = Fodselsnummer::parse_with(text, allow)
-                    .ok()
-                    // Only the 11 digits: Leyr's field holds no separator.
-                    .filter(|number| number.as_str() == text)
-                    .filter(|number| number.birth_date().is_none_or(|born| born <= today))
-                    .ok_or(ExternalIdError::Invalid)?;
+                let fodselsnummer =
+                    Fodselsnummer::parse_with(text, FodselsnummerAllow::PERSONAL_NUMBERS)
+                        .ok()
+                        // Only the 11 digits: Leyr's field holds no separator.
+                        .filter(|number| number.as_str() == text)
+                        .filter(|number| number.birth_date().is_none_or(|born| born <= today))
+                        .ok_or(ExternalIdError::Invalid)?;
                 Ok(NationalId::Fodselsnummer(fodselsnummer))
             }
         }

@@ -58,15 +58,12 @@ impl NationalId {
                 .parse::<Personnummer>()
                 .ok()
                 .map(NationalId::Personnummer),
-            11 => {
-                let allow = crate::fodselsnummer::FodselsnummerAllow {
-                    synthetic: true,
-                    ..Default::default()
-                };
-                Fodselsnummer::parse_with(text, allow)
-                    .ok()
-                    .map(NationalId::Fodselsnummer)
-            }
+            11 => Fodselsnummer::parse_with(
+                text,
+                crate::fodselsnummer::FodselsnummerAllow::PERSONAL_NUMBERS,
+            )
+            .ok()
+            .map(NationalId::Fodselsnummer),
             _ => None,
         }
     }

@@ -950,7 +950,10 @@ impl InMemoryEhr {
             return;
         }
         let now = self.now();
-        if !self.confirmations().may_have_lapsed(now) {
+        if !self
+            .confirmations()
+            .may_have_lapsed(&unit.care_unit.id, now)
+        {
             return;
         }
         let mut records = write(&unit.records);

@@ -13,7 +13,7 @@
 //! Every code sent is kept in a bounded [`ConfirmationMessage`] log, newest last, with the phone
 //! number masked: the log is what a test reads to play the patient.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
@@ -126,8 +126,10 @@ pub(crate) enum CodeRefusal {
 /// The codes waiting and the messages sent, for one EHR.
 pub(crate) struct Confirmations {
     pending: FxHashMap<AppointmentId, Pending>,
-    /// How many pending bookings may lapse: a fast path for the sweep.
-    open_bookings: usize,
+    /// The bookings that may still lapse, per care unit, by when: the sweep looks at the
+    /// earliest only, so a call costs nothing while no code is due. Ids confirmed meanwhile
+    /// stay until their time and are skipped then.
+    open_bookings: FxHashMap<CareUnitId, BTreeMap<DateTime<Utc>, Vec<AppointmentId>>>,
     messages: VecDeque<ConfirmationMessage>,
     codes: SplitMix64,
     fixed_code: Option<ConfirmationCode>,
@@ -146,7 +148,7 @@ impl Confirmations {
     pub(crate) fn new(seed: u64, fixed_code: Option<ConfirmationCode>) -> Self {
         Self {
             pending: FxHashMap::default(),
-            open_bookings: 0,
+            open_bookings: FxHashMap::default(),
             messages: VecDeque::new(),
             codes: SplitMix64::new(seed ^ 0xC0DE_5EED_0000_0946),
             fixed_code,
@@ -173,9 +175,15 @@ impl Confirmations {
                 code
             }
         };
+        let expires_at = now + CODE_LIFETIME;
         let purpose = match kind {
             PendingKind::Booking => {
-                self.open_bookings += 1;
+                self.open_bookings
+                    .entry(care_unit.clone())
+                    .or_default()
+                    .entry(expires_at)
+                    .or_default()
+                    .push(id.clone());
                 ConfirmationPurpose::Booking
             }
             PendingKind::Cancellation { .. } => ConfirmationPurpose::Cancellation,
@@ -198,7 +206,7 @@ impl Confirmations {
                 kind,
                 code,
                 wrong: 0,
-                expires_at: now + CODE_LIFETIME,
+                expires_at,
                 settled: false,
             },
         );
@@ -227,20 +235,15 @@ impl Confirmations {
             return Some(Err(CodeRefusal::Wrong));
         }
         pending.settled = true;
-        if matches!(pending.kind, PendingKind::Booking) {
-            self.open_bookings = self.open_bookings.saturating_sub(1);
-        }
         Some(Ok(pending.clone()))
     }
 
-    /// Whether some booking may have lapsed by `now`.
-    pub(crate) fn may_have_lapsed(&self, now: DateTime<Utc>) -> bool {
-        self.open_bookings > 0
-            && self.pending.values().any(|pending| {
-                !pending.settled
-                    && matches!(pending.kind, PendingKind::Booking)
-                    && pending.expires_at <= now
-            })
+    /// Whether a booking of `care_unit` may have lapsed by `now`.
+    pub(crate) fn may_have_lapsed(&self, care_unit: &CareUnitId, now: DateTime<Utc>) -> bool {
+        self.open_bookings
+            .get(care_unit)
+            .and_then(BTreeMap::first_key_value)
+            .is_some_and(|(due, _)| *due <= now)
     }
 
     /// Settles every booking of `care_unit` lapsed by `now` and returns their ids.
@@ -249,18 +252,20 @@ impl Confirmations {
         care_unit: &CareUnitId,
         now: DateTime<Utc>,
     ) -> Vec<AppointmentId> {
+        let Some(open) = self.open_bookings.get_mut(care_unit) else {
+            return Vec::new();
+        };
+        let later = open.split_off(&(now + TimeDelta::nanoseconds(1)));
+        let due = std::mem::replace(open, later);
         let mut lapsed = Vec::new();
-        for (id, pending) in &mut self.pending {
-            if !pending.settled
-                && matches!(pending.kind, PendingKind::Booking)
-                && pending.expires_at <= now
-                && pending.care_unit == *care_unit
+        for id in due.into_values().flatten() {
+            if let Some(pending) = self.pending.get_mut(&id)
+                && !pending.settled
             {
                 pending.settled = true;
-                lapsed.push(id.clone());
+                lapsed.push(id);
             }
         }
-        self.open_bookings = self.open_bookings.saturating_sub(lapsed.len());
         lapsed
     }
 
@@ -272,7 +277,7 @@ impl Confirmations {
     /// Forgets every code and message.
     pub(crate) fn clear(&mut self) {
         self.pending.clear();
-        self.open_bookings = 0;
+        self.open_bookings.clear();
         self.messages.clear();
     }
 }
@@ -331,12 +336,12 @@ mod tests {
             Some(Err(CodeRefusal::Wrong))
         ));
         confirmations.start(id(2), unit.clone(), PendingKind::Booking, None, now);
-        assert!(!confirmations.may_have_lapsed(now + CODE_LIFETIME - TimeDelta::seconds(1)));
-        assert!(confirmations.may_have_lapsed(now + CODE_LIFETIME));
+        assert!(!confirmations.may_have_lapsed(&unit, now + CODE_LIFETIME - TimeDelta::seconds(1)));
+        assert!(confirmations.may_have_lapsed(&unit, now + CODE_LIFETIME));
         let mut lapsed = confirmations.lapse(&unit, now + CODE_LIFETIME);
         lapsed.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         assert_eq!(lapsed, [id(1), id(2)]);
-        assert!(!confirmations.may_have_lapsed(now + CODE_LIFETIME));
+        assert!(!confirmations.may_have_lapsed(&unit, now + CODE_LIFETIME));
         assert!(matches!(
             confirmations.check(&id(2), &fixed, now + CODE_LIFETIME),
             Some(Err(CodeRefusal::Settled))

@@ -167,6 +167,17 @@ pub struct FodselsnummerAllow {
     pub synthetic: bool,
 }
 
+impl FodselsnummerAllow {
+    /// The personal numbers of people, real or test persons (contract C46): ordinary numbers,
+    /// D-numbers and Tenor's synthetic test numbers; never help numbers (H, FH). What a
+    /// Norwegian `external_id` or `no_personal_number:` takes.
+    pub const PERSONAL_NUMBERS: Self = Self {
+        h_numbers: false,
+        fh_numbers: false,
+        synthetic: true,
+    };
+}
+
 /// A valid Norwegian fødselsnummer, D-number, H-number or FH-number.
 ///
 /// Stored as its 11 ASCII digits inline (no heap), so it is [`Copy`];
