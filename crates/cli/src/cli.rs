@@ -14,6 +14,21 @@ const COMPLETIONS: &str = "Install the script where the shell looks for it, e.g.
   leyr completions zsh > ~/.zfunc/_leyr   (with ~/.zfunc in $fpath)
   leyr completions fish > ~/.config/fish/completions/leyr.fish";
 
+/// The fields of `leyr ehrs --json`, for its help.
+const EHRS_JSON: &str = "Under --json, one object per EHR and line, in the same order:
+  emr                the {emr} code, e.g. anitasystems
+  name               the EHR's name
+  market             sweden, norway or global
+  operations         {\"<operation>\": true|false} for every operation of the table
+  external_id        {\"rule\": required|optional|unchecked,
+                      \"national_number\": swedish_personnummer|norwegian_fodselsnummer|null}
+  requires_phone     whether registering a patient needs a phone number
+  patient_id_types   the typed ids a patient is found by, e.g. [\"emr_id\",\"se_personal_number\"]
+  resource_id_types  the typed ids a resource is named by
+  patient_emr_ids    national_number (a new patient's emr_id is its number) or minted
+  confirmation       {\"booking\": direct|code, \"cancellation\": direct|code}
+Without --emr on the command line every EHR is shown; with it, that EHR only.";
+
 /// Book care in Swedish EHRs through Leyr, TakeCare first.
 #[derive(Debug, Parser)]
 #[command(
@@ -87,6 +102,10 @@ pub(crate) enum Command {
     /// Read or write a patient's medical notes.
     #[command(subcommand)]
     Notes(NotesCommand),
+    /// Show what each EHR supports: operations, `external_id`, required fields, typed ids and
+    /// confirmation. Needs no Leyr API.
+    #[command(after_long_help = EHRS_JSON)]
+    Ehrs(EhrsArgs),
     /// Check Swedish personnummer and samordningsnummer.
     #[command(subcommand)]
     Ssn(SsnCommand),
@@ -132,6 +151,7 @@ impl Command {
             | Self::Resources
             | Self::Slots(_)
             | Self::Cancel(_)
+            | Self::Ehrs(_)
             | Self::Ssn(_)
             | Self::Sandbox(_)
             | Self::Completions { .. } => None,
@@ -263,6 +283,14 @@ pub(crate) struct CancelArgs {
     /// Why: appended to each appointment's comment.
     #[arg(long)]
     pub(crate) comment: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EhrsArgs {
+    /// The one EHR to show: `--emr`, when typed on the command line (not `LEYR_EMR`, so that a
+    /// configured EHR does not hide the others).
+    #[arg(skip)]
+    pub(crate) only: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,7 +15,7 @@ use leyr_app::{
     TimeslotFilter, WriteMedicalNoteInput,
 };
 use leyr_domain::appointment::{Appointment, AppointmentQuery, BookingRequest, ConfirmationCode};
-use leyr_domain::ehr::{self, EhrProfile, ExternalIdRule, NationalNumber, Operation};
+use leyr_domain::ehr::{EhrProfile, ExternalIdRule, NationalNumber, Operation};
 use leyr_domain::ids::{AppointmentId, CareUnitId};
 use leyr_domain::ports::Cancellation;
 use leyr_in_memory::InMemoryEhr;
@@ -32,26 +32,11 @@ use crate::output;
 
 const DEMO_CLIENT_ID: &str = "leyr-demo";
 
-/// The known `{emr}` codes, for the usage error.
-fn known_codes() -> String {
-    ehr::PROFILES
-        .iter()
-        .map(|profile| profile.code)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Runs the demo of `connection.emr` on an in-process sandbox.
 pub(crate) async fn run(connection: &Connection, steps: &mut Steps) -> Result<(), Failure> {
-    let (Some(profile), Some(world)) =
-        (ehr::profile(&connection.emr), seed::world(&connection.emr))
-    else {
-        return Err(Failure::usage(format!(
-            "the demo knows the EHRs {}; `{}` is not one of them",
-            known_codes(),
-            connection.emr
-        )));
-    };
+    let profile = crate::ehrs::profile_or_usage(&connection.emr, "the demo")?;
+    let world = seed::world(profile.code)
+        .ok_or_else(|| Failure::new(Reason::Internal, "the sandbox has no world for this EHR"))?;
     if connection.base_url.is_some() {
         return Err(Failure::usage(format!(
             "`leyr demo --emr {}` runs on the in-process sandbox only: it reads the codes the \

@@ -24,6 +24,7 @@ mod commands;
 mod connect;
 mod demo;
 mod demo_ehr;
+mod ehrs;
 mod failure;
 mod input;
 mod output;
@@ -111,14 +112,27 @@ fn parse(no_color: bool) -> Result<Cli, clap::Error> {
     let command = || Cli::command().color(terminal::clap_colours(no_color));
     let matches = command().try_get_matches()?;
     let mut cli = Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut command()))?;
-    if let Command::Sandbox(args) = &mut cli.command {
-        let typed = matches
-            .subcommand_matches("sandbox")
-            .and_then(|sandbox| sandbox.value_source("client_id"))
-            == Some(ValueSource::CommandLine);
-        if !typed {
-            args.client_id = None;
+    match &mut cli.command {
+        Command::Sandbox(args) => {
+            let typed = matches
+                .subcommand_matches("sandbox")
+                .and_then(|sandbox| sandbox.value_source("client_id"))
+                == Some(ValueSource::CommandLine);
+            if !typed {
+                args.client_id = None;
+            }
         }
+        // `leyr ehrs` shows every EHR unless `--emr` is typed, before or after `ehrs`.
+        Command::Ehrs(args) => {
+            let typed = [Some(&matches), matches.subcommand_matches("ehrs")]
+                .into_iter()
+                .flatten()
+                .any(|matches| matches.value_source("emr") == Some(ValueSource::CommandLine));
+            if typed {
+                args.only = Some(cli.connection.emr.clone());
+            }
+        }
+        _ => {}
     }
     Ok(cli)
 }
@@ -157,6 +171,7 @@ async fn run(cli: Cli, printer: Printer, spinner: Spinner) -> Result<(), Failure
                 reference_date.unwrap_or_else(|| in_stockholm(&SystemClock.now()).date_naive());
             ssn::check(&numbers, today, printer)
         }
+        Command::Ehrs(args) => ehrs::run(args.only.as_deref(), printer),
         Command::Completions { shell } => {
             completions(shell);
             Ok(())
@@ -187,6 +202,7 @@ async fn run(cli: Cli, printer: Printer, spinner: Spinner) -> Result<(), Failure
                 Command::Cancel(args) => context.cancel(&args).await,
                 Command::Notes(command) => context.notes(&command).await,
                 Command::Demo
+                | Command::Ehrs(_)
                 | Command::Ssn(_)
                 | Command::Sandbox(_)
                 | Command::Completions { .. } => Ok(()),

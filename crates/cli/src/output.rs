@@ -39,6 +39,17 @@ impl Printer {
         }
     }
 
+    /// Prints `text` for people, or each of `values` as one line of JSON.
+    pub(crate) fn emit_all(self, text: &str, values: &[Value]) {
+        if self.json {
+            for value in values {
+                print_line(&value.to_string());
+            }
+        } else {
+            print_line(text);
+        }
+    }
+
     /// Under `--json`, prints `failure` as one line of JSON; for people the failure goes to
     /// stderr only, which the caller writes.
     pub(crate) fn failure(self, failure: &Failure) {

@@ -605,3 +605,175 @@ fn a_refused_secret_is_one_line_naming_status_and_instance_once() {
         "{stderr}"
     );
 }
+
+/// The cells of the row whose first cell is `label` in a table `leyr ehrs` printed, the label
+/// left out. Cells hold no spaces except in a label (`patient id emr_id`) and an EHR's name.
+#[track_caller]
+fn ehrs_row<'a>(table: &'a str, label: &str) -> Vec<&'a str> {
+    let line = table
+        .lines()
+        .find(|line| {
+            line.strip_prefix(label)
+                .is_some_and(|rest| rest.starts_with("  "))
+        })
+        .unwrap_or_else(|| panic!("no row {label:?} in:\n{table}"));
+    line[label.len()..].split_whitespace().collect()
+}
+
+#[test]
+fn ehrs_prints_one_column_per_profile_and_one_row_per_operation() {
+    use leyr_domain::ehr::{self, Operation};
+
+    // No Leyr API and no credentials: `leyr` runs with none of its variables set.
+    let output = leyr(&["ehrs"], &[]);
+    let (table, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+
+    let codes: Vec<&str> = ehr::PROFILES.iter().map(|profile| profile.code).collect();
+    assert_eq!(
+        ehrs_row(&table, "EHR"),
+        codes,
+        "one column per EHR, in order"
+    );
+    let mark = |yes: bool| if yes { "yes" } else { "-" };
+    let labels: Vec<&str> = table
+        .lines()
+        .map(|line| line.split("  ").next().unwrap())
+        .collect();
+    let operation_rows: Vec<&str> = labels
+        .iter()
+        .copied()
+        .filter(|label| Operation::ALL.iter().any(|op| op.name() == *label))
+        .collect();
+    let names: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();
+    assert_eq!(
+        operation_rows, names,
+        "every operation, in its declared order"
+    );
+    for operation in Operation::ALL {
+        let expected: Vec<&str> = ehr::PROFILES
+            .iter()
+            .map(|profile| mark(profile.supports(operation)))
+            .collect();
+        assert_eq!(ehrs_row(&table, operation.name()), expected, "{operation}");
+    }
+
+    // The column of an EHR, found by its code, shows what its profile lacks.
+    let column = |code: &str| codes.iter().position(|c| *c == code).unwrap();
+    let cell = |label: &str, code: &str| ehrs_row(&table, label)[column(code)].to_owned();
+    assert!(!ehr::ANITA_SYSTEMS.supports(Operation::ListAppointments));
+    assert_eq!(cell("list_appointments", "anitasystems"), "-");
+    assert_eq!(cell("book", "anitasystems"), "yes");
+    for lacked in [Operation::Reschedule, Operation::Cancel] {
+        assert!(!ehr::KADDIO.supports(lacked));
+        assert_eq!(cell(lacked.name(), "kaddio"), "-", "{lacked}");
+    }
+    assert_eq!(cell("reschedule", "takecare"), "yes");
+
+    // Then the rest of each profile.
+    assert_eq!(cell("requires_phone", "anitasystems"), "yes");
+    assert_eq!(cell("requires_phone", "takecare"), "-");
+    assert_eq!(cell("external_id", "takecare"), "required");
+    assert_eq!(cell("external_id", "kaddio"), "optional");
+    assert_eq!(cell("external_id", "anitasystems"), "unchecked");
+    assert_eq!(cell("external_id number", "konfidens"), "fødselsnummer");
+    assert_eq!(cell("patient id no_personal_number", "konfidens"), "yes");
+    assert_eq!(cell("patient id se_personal_number", "konfidens"), "-");
+    assert_eq!(cell("resource id emr_id", "cliniko"), "yes");
+    assert_eq!(cell("patient emr_id", "takecare"), "national_number");
+    assert_eq!(cell("booking", "anitasystems"), "code");
+    assert_eq!(cell("cancellation", "anitasystems"), "code");
+    assert_eq!(cell("booking", "pridok"), "direct");
+    assert!(table.contains("Anita Systems"), "{table}");
+}
+
+#[test]
+fn ehrs_json_is_one_line_per_profile_mirroring_it() {
+    use leyr_domain::ehr::{self, Confirmation, Operation};
+
+    let output = leyr(&["ehrs", "--json"], &[]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let lines = json_lines(&stdout);
+    assert_eq!(lines.len(), ehr::PROFILES.len(), "{stdout}");
+    let confirmation = |mode: Confirmation| match mode {
+        Confirmation::Direct => "direct",
+        _ => "code",
+    };
+    for (line, profile) in lines.iter().zip(ehr::PROFILES) {
+        assert_eq!(line["emr"], profile.code, "{line}");
+        assert_eq!(line["name"], profile.name, "{line}");
+        let operations = line["operations"].as_object().unwrap();
+        assert_eq!(operations.len(), Operation::ALL.len(), "{line}");
+        for operation in Operation::ALL {
+            assert_eq!(
+                operations[operation.name()],
+                profile.supports(operation),
+                "{} {operation}",
+                profile.code
+            );
+        }
+        assert_eq!(line["requires_phone"], profile.requires_phone, "{line}");
+        assert_eq!(
+            line["patient_id_types"].as_array().unwrap().len(),
+            profile.patient_id_types.len(),
+            "{line}"
+        );
+        assert_eq!(
+            line["confirmation"]["booking"],
+            confirmation(profile.booking),
+            "{line}"
+        );
+        assert_eq!(
+            line["confirmation"]["cancellation"],
+            confirmation(profile.cancellation),
+            "{line}"
+        );
+        assert_eq!(
+            line["external_id"]["national_number"].is_null(),
+            profile.external_id.national_number().is_none(),
+            "{line}"
+        );
+    }
+    let anita = lines
+        .iter()
+        .find(|line| line["emr"] == "anitasystems")
+        .unwrap();
+    assert_eq!(anita["emr"], "anitasystems");
+    assert_eq!(anita["operations"]["list_appointments"], false);
+    assert_eq!(anita["external_id"]["rule"], "unchecked");
+    assert_eq!(anita["patient_id_types"], serde_json::json!(["emr_id"]));
+}
+
+#[test]
+fn ehrs_with_emr_typed_shows_that_ehr_only_and_an_unknown_one_is_a_usage_error() {
+    let output = leyr(&["--emr", "kaddio", "ehrs", "--json"], &[]);
+    assert!(output.status.success(), "{:?}", text(&output));
+    let lines = json_lines(&text(&output).0);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["emr"], "kaddio");
+    let output = leyr(&["ehrs", "--emr", "anitasystems"], &[]);
+    let (table, _) = text(&output);
+    assert_eq!(ehrs_row(&table, "EHR"), ["anitasystems"]);
+
+    // `LEYR_EMR`, set for the other commands, hides no EHR.
+    let output = leyr(&["ehrs", "--json"], &[("LEYR_EMR", "webdoc")]);
+    assert!(output.status.success(), "{:?}", text(&output));
+    assert_eq!(
+        json_lines(&text(&output).0).len(),
+        leyr_domain::ehr::PROFILES.len()
+    );
+
+    // The same usage error as `leyr --emr webdoc demo`: exit code 2, the known codes named.
+    let output = leyr(&["--emr", "webdoc", "ehrs"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let (stdout, stderr) = text(&output);
+    assert!(stdout.is_empty(), "{stdout}");
+    let codes: Vec<&str> = leyr_domain::ehr::PROFILES
+        .iter()
+        .map(|profile| profile.code)
+        .collect();
+    assert!(stderr.contains(&codes.join(", ")), "{stderr}");
+    assert!(stderr.contains("`webdoc`"), "{stderr}");
+}
