@@ -99,6 +99,9 @@ pub(crate) enum Command {
     Reschedule(RescheduleArgs),
     /// Cancel one or more appointments (all or nothing).
     Cancel(CancelArgs),
+    /// Confirm an appointment awaiting confirmation with the code the patient received: a
+    /// booking, or the new id a two-step cancellation answered.
+    Confirm(ConfirmArgs),
     /// Read or write a patient's medical notes.
     #[command(subcommand)]
     Notes(NotesCommand),
@@ -151,6 +154,7 @@ impl Command {
             | Self::Resources
             | Self::Slots(_)
             | Self::Cancel(_)
+            | Self::Confirm(_)
             | Self::Ehrs(_)
             | Self::Ssn(_)
             | Self::Sandbox(_)
@@ -283,6 +287,26 @@ pub(crate) struct CancelArgs {
     /// Why: appended to each appointment's comment.
     #[arg(long)]
     pub(crate) comment: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct ConfirmArgs {
+    /// The appointment awaiting confirmation: the booking's id, or the id a two-step
+    /// cancellation answered.
+    pub(crate) appointment: String,
+    /// The code the patient received by SMS.
+    #[arg(long)]
+    pub(crate) code: String,
+}
+
+/// Shows the appointment, never the code.
+impl std::fmt::Debug for ConfirmArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfirmArgs")
+            .field("appointment", &self.appointment)
+            .field("code", &"<redacted>")
+            .finish()
+    }
 }
 
 #[derive(Debug, Args)]

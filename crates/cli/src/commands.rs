@@ -3,10 +3,10 @@
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use leyr_app::clock::SystemClock;
 use leyr_app::{
-    Booking, Cancelled, ExternalIdInput, RegisterPatientInput, RescheduleCommand, TimeslotFilter,
-    WriteMedicalNoteInput,
+    Booking, BookingOutcome, Cancelled, ExternalIdInput, RegisterPatientInput, RescheduleCommand,
+    TimeslotFilter, WriteMedicalNoteInput,
 };
-use leyr_domain::appointment::{AppointmentQuery, BookingRequest, Comment};
+use leyr_domain::appointment::{AppointmentQuery, BookingRequest, Comment, ConfirmationCode};
 use leyr_domain::ids::{AppointmentId, CareUnitId, HealthcareServiceId, ResourceId};
 use leyr_domain::patient::PatientRef;
 use leyr_domain::ports::Cancellation;
@@ -15,9 +15,10 @@ use leyr_domain::timeslot::{TimeWindow, Timeslot};
 use serde_json::json;
 
 use crate::cli::{
-    AppointmentsArgs, BookArgs, CancelArgs, NotesCommand, PatientCommand, RescheduleArgs, SlotsArgs,
+    AppointmentsArgs, BookArgs, CancelArgs, ConfirmArgs, NotesCommand, PatientCommand,
+    RescheduleArgs, SlotsArgs,
 };
-use crate::failure::{Failure, IntoFailure, Reason};
+use crate::failure::{self, Failure, IntoFailure, Reason};
 use crate::input;
 use crate::output::{self, Printer};
 use crate::terminal::Spinner;
@@ -25,10 +26,12 @@ use crate::terminal::Spinner;
 /// Why a booking or a move to `--start` is refused when no free slot starts then.
 const NO_FREE_SLOT: &str = "no free timeslot of that resource and service starts at that time";
 
-/// A command's context: the use cases, the care unit, the printer and the spinner.
+/// A command's context: the use cases, the care unit, the `{emr}` code, the printer and the
+/// spinner.
 pub(crate) struct Context {
     pub(crate) booking: Booking,
     pub(crate) care_unit: CareUnitId,
+    pub(crate) emr: String,
     pub(crate) printer: Printer,
     pub(crate) spinner: Spinner,
 }
@@ -306,6 +309,13 @@ impl Context {
                 },
             )
         };
+        let text = match &booked.outcome {
+            // §9.3: the slot is held until the patient's code confirms it.
+            BookingOutcome::AwaitingConfirmation { appointment_id } => format!(
+                "{text}; the patient got a code: confirm with `leyr confirm {appointment_id} --code <code>`"
+            ),
+            _ => text,
+        };
         let mut value = output::appointment_json(appointment);
         value["already_held"] = json!(booked.already_held);
         value["recovered"] = json!(booked.recovered);
@@ -445,6 +455,37 @@ impl Context {
             self.printer
                 .emit(&text, &output::appointment_json(appointment));
         }
+        Ok(())
+    }
+
+    /// Confirms an appointment with the patient's code (§9.3). The code is never shown: not in
+    /// the result, nor in any error.
+    pub(crate) async fn confirm(&self, args: &ConfirmArgs) -> Result<(), Failure> {
+        let appointment: AppointmentId = id(&args.appointment, "appointment id")?;
+        let code = ConfirmationCode::new(&args.code)
+            .map_err(|error| Failure::usage(format!("invalid --code: {error}")))?;
+        let confirmed = self
+            .wait(self.booking.confirm(&self.care_unit, &appointment, &code))
+            .await
+            .map_err(|error| failure::of_confirmation(error, &self.emr))?;
+        let when = output::span(&confirmed.start(), &confirmed.end());
+        let text = if *confirmed.id() == appointment {
+            format!(
+                "Confirmed {appointment} {when} with {} ({})",
+                confirmed.resource_id().map_or("?", |id| id.as_str()),
+                confirmed.status()
+            )
+        } else {
+            // A two-step cancellation: the EHR answers the original appointment.
+            format!(
+                "Confirmed {appointment}: appointment {} {when} is {}",
+                confirmed.id(),
+                confirmed.status()
+            )
+        };
+        let mut value = output::appointment_json(&confirmed);
+        value["confirmed_id"] = json!(appointment.as_str());
+        self.printer.emit(&text, &value);
         Ok(())
     }
 

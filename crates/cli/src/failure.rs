@@ -39,7 +39,8 @@ use leyr_app::{
     BookAppointmentError, ChangeAppointmentError, QueryError, RegisterPatientError,
     WriteRecordError,
 };
-use leyr_domain::error::{BackendError, BackendErrorKind, Rejection};
+use leyr_domain::ehr::Confirmation;
+use leyr_domain::error::{BackendError, BackendErrorKind, Rejection, RejectionCode};
 use leyr_domain::ports::{BookError, ChangeError, ReadError, WriteError};
 use serde_json::{Value, json};
 
@@ -521,6 +522,42 @@ impl IntoFailure for ChangeAppointmentError {
     }
 }
 
+/// Why `leyr confirm` failed, told more plainly than a change's failure where Leyr's answer
+/// alone says little: a `BAD_INPUT` is a wrong, spent or lapsed code (contract §9.3), and
+/// `NOT_SUPPORTED` an EHR without confirmation. Neither message holds the code.
+pub(crate) fn of_confirmation(error: ChangeAppointmentError, emr: &str) -> Failure {
+    const CONTEXT: &str = "could not confirm";
+    let ChangeAppointmentError::Rejected(rejection) = &error else {
+        return error.into_failure(CONTEXT);
+    };
+    let profile = leyr_domain::ehr::profile(emr);
+    let message = match rejection.code() {
+        RejectionCode::BadInput => {
+            let mut message = format!(
+                "{CONTEXT}: the code is wrong or has expired, or the appointment is not awaiting \
+                 confirmation ({rejection})"
+            );
+            if let Some(profile) = profile.filter(|profile| {
+                profile.booking == Confirmation::Direct
+                    && profile.cancellation == Confirmation::Direct
+            }) {
+                let _ = write!(
+                    message,
+                    "; {} books and cancels without a code (`leyr ehrs`)",
+                    profile.code
+                );
+            }
+            message
+        }
+        RejectionCode::NotSupported => format!(
+            "{CONTEXT}: {} does not support confirmation by code ({rejection})",
+            profile.map_or(emr, |profile| profile.code)
+        ),
+        _ => return error.into_failure(CONTEXT),
+    };
+    Failure::new(Reason::Rejected, message).with_instance(rejection.reference())
+}
+
 impl IntoFailure for RegisterPatientError {
     fn reason(&self) -> Reason {
         match self {
@@ -867,6 +904,52 @@ mod tests {
         ] {
             assert_eq!(exit_code(kind), 3, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn a_refused_confirmation_says_why_and_is_rejected_input() {
+        let refused = |code| ChangeAppointmentError::Rejected(Rejection::new(code));
+        let wrong = of_confirmation(refused(RejectionCode::BadInput), "anitasystems");
+        assert_eq!(wrong.reason(), Reason::Rejected);
+        assert_eq!(wrong.exit_code(), ExitCode::from(1));
+        assert_eq!(
+            wrong.to_string(),
+            "could not confirm: the code is wrong or has expired, or the appointment is not \
+             awaiting confirmation (the EHR refused the request (BAD_INPUT))"
+        );
+        let direct = of_confirmation(refused(RejectionCode::BadInput), "takecare");
+        assert!(
+            direct
+                .to_string()
+                .ends_with("; takecare books and cancels without a code (`leyr ehrs`)"),
+            "{direct}"
+        );
+        let unsupported = of_confirmation(refused(RejectionCode::NotSupported), "physica");
+        assert_eq!(unsupported.reason(), Reason::Rejected);
+        assert_eq!(
+            unsupported.to_string(),
+            "could not confirm: physica does not support confirmation by code (the EHR refused \
+             the request (NOT_SUPPORTED))"
+        );
+        let with_instance = ChangeAppointmentError::Rejected(rejection());
+        assert_eq!(
+            of_confirmation(with_instance, "anitasystems").instance(),
+            Some(INSTANCE)
+        );
+        let unknown = of_confirmation(
+            ChangeAppointmentError::NotFound(Entity::Appointment),
+            "anitasystems",
+        );
+        assert_eq!(unknown.reason(), Reason::NotFound);
+        assert_eq!(
+            unknown.to_string(),
+            "could not confirm: the appointment was not found"
+        );
+        let spent = of_confirmation(
+            ChangeAppointmentError::Forbidden(TransitionError::NotAwaitingConfirmation),
+            "anitasystems",
+        );
+        assert_eq!(spent.reason(), Reason::NotAllowed);
     }
 
     #[test]

@@ -187,6 +187,7 @@ async fn run(cli: Cli, printer: Printer, spinner: Spinner) -> Result<(), Failure
                     .care_unit
                     .parse()
                     .map_err(|error| Failure::usage(format!("invalid --care-unit: {error}")))?,
+                emr: cli.connection.emr.clone(),
                 printer,
                 spinner,
             };
@@ -200,6 +201,7 @@ async fn run(cli: Cli, printer: Printer, spinner: Spinner) -> Result<(), Failure
                 Command::Appointments(args) => context.appointments(&args).await,
                 Command::Reschedule(args) => context.reschedule(&args).await,
                 Command::Cancel(args) => context.cancel(&args).await,
+                Command::Confirm(args) => context.confirm(&args).await,
                 Command::Notes(command) => context.notes(&command).await,
                 Command::Demo
                 | Command::Ehrs(_)

@@ -485,3 +485,228 @@ fn a_slow_answer_draws_no_spinner_when_stderr_is_not_a_terminal() {
     assert_eq!(stdout, "ID  NAME\n10  Vårdenhet 10\n");
     assert!(stderr.is_empty(), "nothing drawn on a pipe: {stderr:?}");
 }
+
+/// Anita's recommended care unit, and its doctor (contract §9.1, the seed world).
+const ANITA: [&str; 4] = ["--emr", "anitasystems", "--care-unit", "L0_1"];
+const ANITA_DOCTOR: &str = "101";
+
+impl ScriptedSandbox {
+    /// `args` on Anita Systems' care unit.
+    fn anita(&self, args: &[&str]) -> Output {
+        let mut all = ANITA.to_vec();
+        all.extend_from_slice(args);
+        self.leyr(&all)
+    }
+
+    /// The code the sandbox "sent" the patient for `id`, read from its message log.
+    fn anita_code_for(&self, id: &str) -> String {
+        self.sandbox
+            .ehr_for("anitasystems")
+            .expect("the sandbox serves Anita Systems")
+            .messages(100)
+            .into_iter()
+            .find(|message| message.appointment_id.as_str() == id)
+            .unwrap_or_else(|| panic!("no code was sent for {id}"))
+            .code
+            .as_str()
+            .to_owned()
+    }
+
+    /// Registers a patient on Anita and books the doctor's first free slot for them: the
+    /// appointment, awaiting confirmation.
+    fn anita_booking(&self) -> Value {
+        self.anita_booking_and_its_command().0
+    }
+
+    /// As [`ScriptedSandbox::anita_booking`], with the `leyr book` arguments that booked it.
+    fn anita_booking_and_its_command(&self) -> (Value, Vec<String>) {
+        let mut create = ANITA.to_vec();
+        create.extend([
+            "patient",
+            "create",
+            "--first-name",
+            "Demo",
+            "--last-name",
+            "Pasient",
+            "--phone",
+            "+4740000077",
+        ]);
+        let patient = format!(
+            "emr_id:{}",
+            self.one_json(&create)["emr_id"].as_str().unwrap()
+        );
+        let mut slots = ANITA.to_vec();
+        slots.extend(["slots", "--resource", ANITA_DOCTOR]);
+        let slot = self.json_lines(&slots).remove(0);
+        let mut book = ANITA.to_vec();
+        book.extend([
+            "book",
+            "--patient",
+            &patient,
+            "--resource",
+            ANITA_DOCTOR,
+            "--service",
+            slot["healthcare_service_id"].as_str().unwrap(),
+            "--start",
+            slot["start"].as_str().unwrap(),
+        ]);
+        let booked = self.one_json(&book);
+        assert_eq!(booked["status"], "awaiting_confirmation", "{booked}");
+        (booked, book.iter().map(|arg| (*arg).to_owned()).collect())
+    }
+}
+
+/// A code that is not `code`: each digit moved on by one.
+fn another_code(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            c.to_digit(10)
+                .map_or(c, |d| char::from(b'0' + ((d + 1) % 10) as u8))
+        })
+        .collect()
+}
+
+/// Neither `code` nor any 6-character run of it appears in `output`.
+#[track_caller]
+fn assert_code_not_shown(output: &Output, code: &str) {
+    let (stdout, stderr) = text(output);
+    assert!(code.len() >= 6, "{code:?}");
+    assert!(
+        !stdout.contains(code) && !stderr.contains(code),
+        "the code is shown:\n{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn confirm_by_code_books_an_anita_appointment_and_never_shows_the_code() {
+    let sandbox = ScriptedSandbox::start();
+    let booked = sandbox.anita_booking();
+    let id = booked["id"].as_str().unwrap();
+    let code = sandbox.anita_code_for(id);
+    let wrong = another_code(&code);
+
+    // A wrong code is refused input: exit code 1, `rejected`, and said so plainly.
+    let output = sandbox.anita(&["confirm", id, "--code", &wrong, "--json"]);
+    let error = json_failure(&output, "refused", "rejected");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("could not confirm: the code is wrong or has expired"),
+        "{message}"
+    );
+    assert!(is_an_instance(&error["instance"]), "{error}");
+    assert_code_not_shown(&output, &wrong);
+    assert_code_not_shown(&output, &code);
+    let output = sandbox.anita(&["confirm", id, "--code", &wrong]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output).0.is_empty(),
+        "nothing on stdout without --json"
+    );
+    assert_code_not_shown(&output, &wrong);
+
+    // The right code books it; debug logs on, the code is shown nowhere.
+    let mut args = ANITA.to_vec();
+    args.extend(["confirm", id, "--code", &code, "--base-url"]);
+    let url = sandbox.sandbox.url();
+    args.push(&url);
+    let mut envs = sandbox.credentials().to_vec();
+    envs.push(("LEYR_LOG", "trace"));
+    let output = leyr(&args, &envs);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.starts_with(&format!("Confirmed {id} ")), "{stdout}");
+    assert!(stdout.trim_end().ends_with("(booked)"), "{stdout}");
+    assert!(stderr.contains("DEBUG"), "logs were on: {stderr}");
+    assert_code_not_shown(&output, &code);
+
+    // Now booked; its code is spent, and trying it again is refused the same way.
+    let output = sandbox.anita(&["confirm", id, "--code", &code, "--json"]);
+    json_failure(&output, "refused", "rejected");
+    assert_code_not_shown(&output, &code);
+}
+
+#[test]
+fn confirm_by_code_ends_a_two_step_anita_cancellation() {
+    let sandbox = ScriptedSandbox::start();
+    let (booked, book) = sandbox.anita_booking_and_its_command();
+    let id = booked["id"].as_str().unwrap().to_owned();
+    let code = sandbox.anita_code_for(&id);
+    let output = sandbox.anita(&["confirm", &id, "--code", &code, "--json"]);
+    assert!(output.status.success(), "{:?}", text(&output));
+    let confirmed: Value = serde_json::from_str(text(&output).0.trim()).unwrap();
+    assert_eq!(confirmed["status"], "booked");
+    assert_eq!(confirmed["id"], id.as_str());
+    assert_eq!(confirmed["confirmed_id"], id.as_str());
+    assert_code_not_shown(&output, &code);
+
+    // The cancel answers a new id to confirm; the original keeps its slot until then.
+    let output = sandbox.anita(&["cancel", &id, "--json"]);
+    assert!(output.status.success(), "{:?}", text(&output));
+    let request: Value = serde_json::from_str(text(&output).0.trim()).unwrap();
+    assert_eq!(request["status"], "awaiting_confirmation");
+    let request_id = request["id"].as_str().unwrap();
+    assert_ne!(request_id, id);
+    let code = sandbox.anita_code_for(request_id);
+    let output = sandbox.anita(&["confirm", request_id, "--code", &code, "--json"]);
+    assert!(output.status.success(), "{:?}", text(&output));
+    let cancelled: Value = serde_json::from_str(text(&output).0.trim()).unwrap();
+    assert_eq!(cancelled["status"], "cancelled", "{cancelled}");
+    assert_eq!(cancelled["id"], id.as_str(), "the original is cancelled");
+    assert_eq!(cancelled["confirmed_id"], request_id);
+    assert_code_not_shown(&output, &code);
+
+    // The slot is free again. Booked anew, for people, the booking says how to confirm it.
+    let book: Vec<&str> = book.iter().map(String::as_str).collect();
+    let output = sandbox.leyr(&book);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("(awaiting_confirmation)"), "{stdout}");
+    assert!(
+        stdout.contains("the patient got a code: confirm with `leyr confirm "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn confirm_refuses_a_bad_code_an_unknown_appointment_and_an_ehr_that_books_directly() {
+    let sandbox = ScriptedSandbox::start();
+    let booked = sandbox.anita_booking();
+    let id = booked["id"].as_str().unwrap();
+
+    // A code that can never be one is a usage error, found before any request.
+    for bad in ["12 345", "", &"7".repeat(65)] {
+        let output = sandbox.anita(&["confirm", id, "--code", bad, "--json"]);
+        let error = json_failure(&output, "usage", "usage");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("invalid --code: "),
+            "{error}"
+        );
+        if !bad.is_empty() {
+            assert_code_not_shown(&output, bad);
+        }
+    }
+
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let output = sandbox.anita(&["confirm", unknown, "--code", "123456", "--json"]);
+    json_failure(&output, "refused", "not_found");
+    assert_code_not_shown(&output, "123456");
+
+    // TakeCare books directly: there is nothing to confirm, and the message says why.
+    let (start, service) = sandbox.a_free_slot();
+    let booked = sandbox.one_json(&book_args(ALFA, &service, &start, &[]));
+    assert_eq!(booked["status"], "booked");
+    let id = booked["id"].as_str().unwrap();
+    let output = sandbox.leyr(&["confirm", id, "--code", "654321", "--json"]);
+    let error = json_failure(&output, "refused", "rejected");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("takecare books and cancels without a code"),
+        "{error}"
+    );
+    assert_code_not_shown(&output, "654321");
+}
