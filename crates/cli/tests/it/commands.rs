@@ -568,6 +568,8 @@ fn every_help_text_works_and_names_the_time_format_and_real_defaults() {
         vec!["appointments"],
         vec!["reschedule"],
         vec!["cancel"],
+        vec!["confirm"],
+        vec!["ehrs"],
         vec!["notes", "list"],
         vec!["notes", "add"],
         vec!["ssn", "check"],
@@ -584,6 +586,17 @@ fn every_help_text_works_and_names_the_time_format_and_real_defaults() {
         }
         if help.contains("--patient <PATIENT>") {
             assert!(help.contains("`-` reads it from"), "{command:?}:\n{help}");
+        }
+        if command[0] == "ehrs" {
+            // The `--json` fields are documented where the command is.
+            for field in [
+                "operations",
+                "external_id",
+                "requires_phone",
+                "confirmation",
+            ] {
+                assert!(help.contains(field), "{field} is missing from:\n{help}");
+            }
         }
     }
 }
