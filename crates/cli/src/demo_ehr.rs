@@ -65,7 +65,6 @@ pub(crate) async fn run(connection: &Connection, steps: &mut Steps) -> Result<()
     let booking = connect::booking(&url, DEMO_CLIENT_ID, SecretString::from(secret), connection)?;
     let ehr = sandbox
         .ehr_for(profile.code)
-        .cloned()
         .ok_or_else(|| Failure::new(Reason::Internal, "the sandbox does not serve this EHR"))?;
     let result = Demo {
         booking: &booking,

@@ -23,6 +23,8 @@ pub enum Entity {
     Appointment,
     /// A medical note.
     Note,
+    /// A document attached to a patient.
+    Document,
     /// The author (`created_by_id`) of a note or document: a resource.
     Author,
     /// A kind this crate does not know, e.g. a new `INVALID_<KIND>_ID` code.
@@ -38,6 +40,7 @@ impl fmt::Display for Entity {
             Self::Patient => "patient",
             Self::Appointment => "appointment",
             Self::Note => "medical note",
+            Self::Document => "document",
             Self::Author => "author",
             Self::Other => "record",
         })

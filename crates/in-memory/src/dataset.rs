@@ -25,6 +25,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use leyr_domain::appointment::Appointment;
 use leyr_domain::catalog::{CareUnit, HealthcareService, Resource};
+use leyr_domain::document::Document;
 use leyr_domain::error::Entity;
 use leyr_domain::ids::{CareUnitId, HealthcareServiceId, PatientEmrId};
 use leyr_domain::medical_note::MedicalNote;
@@ -73,6 +74,8 @@ pub struct CareUnitData {
     pub appointments: Vec<Appointment>,
     /// Its medical notes, each with the patient it belongs to.
     pub notes: Vec<PatientNote>,
+    /// Its documents' metadata (the content is never kept), each with its patient.
+    pub documents: Vec<PatientDocument>,
     /// Explicit free slots, in any order; duplicates are dropped.
     pub timeslots: Vec<Timeslot>,
     /// The weekday slot generator, if slots are to be generated.
@@ -90,6 +93,7 @@ impl CareUnitData {
             patients: Vec::new(),
             appointments: Vec::new(),
             notes: Vec::new(),
+            documents: Vec::new(),
             timeslots: Vec::new(),
             weekday_slots: None,
         }
@@ -106,6 +110,7 @@ impl fmt::Debug for CareUnitData {
             .field("patients", &self.patients.len())
             .field("appointments", &self.appointments.len())
             .field("notes", &self.notes.len())
+            .field("documents", &self.documents.len())
             .field("timeslots", &self.timeslots.len())
             .field("weekday_slots", &self.weekday_slots)
             .finish()
@@ -128,6 +133,15 @@ pub struct PatientNote {
     pub patient: PatientEmrId,
     /// The note.
     pub note: MedicalNote,
+}
+
+/// A document's metadata and the patient it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientDocument {
+    /// The patient's EHR id.
+    pub patient: PatientEmrId,
+    /// The document's metadata.
+    pub document: Document,
 }
 
 /// The weekday slot generator (contract C32): which days to fill.
@@ -161,6 +175,13 @@ pub enum DatasetError {
         /// The kind of thing that was not found.
         entity: Entity,
     },
+    /// Two appointments that hold their slot (booked or awaiting confirmation) overlap on one
+    /// resource.
+    #[error("care unit {care_unit} has two held appointments of one resource that overlap")]
+    Overlap {
+        /// The care unit.
+        care_unit: CareUnitId,
+    },
     /// The generator must make slots of a service that has no duration.
     #[error("care unit {care_unit} generates slots of service {service}, which has no duration")]
     NoDuration {
@@ -169,4 +190,17 @@ pub enum DatasetError {
         /// The service.
         service: HealthcareServiceId,
     },
+}
+
+impl DatasetError {
+    /// The care unit whose data has the problem.
+    #[must_use]
+    pub fn care_unit(&self) -> &CareUnitId {
+        match self {
+            Self::Duplicate { care_unit, .. }
+            | Self::UnknownReference { care_unit, .. }
+            | Self::Overlap { care_unit }
+            | Self::NoDuration { care_unit, .. } => care_unit,
+        }
+    }
 }

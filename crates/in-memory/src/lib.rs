@@ -124,6 +124,7 @@ mod adapter;
 mod clock;
 pub mod confirmations;
 pub mod dataset;
+pub mod export;
 pub mod faults;
 mod random;
 pub mod seed;
@@ -131,7 +132,10 @@ mod state;
 
 pub use clock::ManualClock;
 pub use confirmations::{ConfirmationMessage, ConfirmationPurpose};
-pub use dataset::{CareUnitData, Dataset, DatasetError, PatientNote, ResourceData, WeekdaySlots};
+pub use dataset::{
+    CareUnitData, Dataset, DatasetError, PatientDocument, PatientNote, ResourceData, WeekdaySlots,
+};
+pub use export::Change;
 pub use faults::{Fault, FaultRate, Faults, Operation};
 pub use random::SplitMix64;
 
@@ -231,6 +235,10 @@ impl InMemoryEhr {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    pub(crate) fn world(&self) -> &state::World {
+        &self.inner.world
+    }
+
     /// How many timeslots were loaded, over every care unit, free or held.
     #[must_use]
     pub fn timeslot_count(&self) -> usize {
@@ -277,6 +285,7 @@ pub struct InMemoryEhrBuilder {
     slot_days: Option<u32>,
     id_seed: Option<u64>,
     confirmation_code: Option<ConfirmationCode>,
+    track_changes: bool,
 }
 
 impl InMemoryEhrBuilder {
@@ -335,21 +344,39 @@ impl InMemoryEhrBuilder {
         self
     }
 
+    /// Remembers every record the world changes from now on, for
+    /// [`InMemoryEhr::take_changes`]: what a store that keeps the world on disk reads after
+    /// each write. Off by default (it costs a little memory per change until taken).
+    #[must_use]
+    pub fn track_changes(mut self) -> Self {
+        self.track_changes = true;
+        self
+    }
+
     /// The fake, or the first problem found in the dataset: nothing is ever left out quietly.
     /// The TakeCare seed always builds; only a [`dataset`](Self::dataset) can fail.
     ///
     /// # Errors
     /// [`DatasetError`] when a record repeats an id or names a resource, service, patient or
-    /// author the care unit does not list, or when the generator needs a service's duration
-    /// and it has none.
+    /// author the care unit does not list, when two held appointments of a resource overlap,
+    /// or when the generator needs a service's duration and it has none.
     pub fn build(self) -> Result<InMemoryEhr, DatasetError> {
+        self.try_build()
+            .map_err(|mut problems| problems.swap_remove(0))
+    }
+
+    /// As [`build`](Self::build), with every problem of the dataset, in the order found.
+    ///
+    /// # Errors
+    /// Every [`DatasetError`] found; never an empty list.
+    pub fn try_build(self) -> Result<InMemoryEhr, Vec<DatasetError>> {
         match self.assemble() {
-            (_, Some(problem)) => Err(problem),
-            (ehr, None) => Ok(ehr),
+            (ehr, problems) if problems.is_empty() => Ok(ehr),
+            (_, problems) => Err(problems),
         }
     }
 
-    fn assemble(self) -> (InMemoryEhr, Option<DatasetError>) {
+    fn assemble(self) -> (InMemoryEhr, Vec<DatasetError>) {
         let clock = self
             .clock
             .unwrap_or_else(|| Arc::new(ManualClock::default()));
@@ -365,7 +392,13 @@ impl InMemoryEhrBuilder {
         });
         let id_seed = self.id_seed.unwrap_or(DEFAULT_ID_SEED);
         let ids = random::IdSource::new(id_seed);
-        let (world, problem) = state::load(dataset, &ids);
+        let (world, problems) = state::load(dataset, &ids);
+        if self.track_changes {
+            for unit in &world.units {
+                state::write(&unit.patients).track_changes();
+                state::write(&unit.records).track_changes();
+            }
+        }
         let inner = Inner {
             profile,
             clock,
@@ -383,7 +416,7 @@ impl InMemoryEhrBuilder {
                 inner: Arc::new(inner),
                 enforces_profile: true,
             },
-            problem,
+            problems,
         )
     }
 }
@@ -398,6 +431,7 @@ impl fmt::Debug for InMemoryEhrBuilder {
             .field("slot_days", &self.slot_days)
             .field("id_seed", &self.id_seed)
             .field("confirmation", &self.confirmation_code.is_some())
+            .field("track_changes", &self.track_changes)
             .finish()
     }
 }

@@ -3,15 +3,46 @@
 use std::fmt;
 use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leyr_domain::appointment::ConfirmationCode;
 use leyr_domain::ports::Clock;
+use leyr_in_memory::ManualClock;
+use secrecy::SecretString;
 
 use crate::faults::check_rate;
-use crate::{FaultConfig, RunningSandbox, Sandbox, SandboxBuilder};
+use crate::{FaultConfig, RunningSandbox, Sandbox, SandboxBuilder, StartError};
+
+/// The clock a served sandbox reads "now" from (`--clock`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClockArg {
+    /// The clock the binary gives: the system clock.
+    #[default]
+    System,
+    /// A clock that stands still until `PUT /_sandbox/clock` moves it (C49), starting at this
+    /// time, or at the system time when the sandbox starts.
+    Manual(Option<DateTime<Utc>>),
+}
+
+impl std::str::FromStr for ClockArg {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.split_once('=') {
+            None if text == "system" => Ok(Self::System),
+            None if text == "manual" => Ok(Self::Manual(None)),
+            Some(("manual", time)) => DateTime::parse_from_rfc3339(time)
+                .map(|time| Self::Manual(Some(time.with_timezone(&Utc))))
+                .map_err(|_| {
+                    "the start of a manual clock is an RFC 3339 time with an offset".to_owned()
+                }),
+            _ => Err("expected system, manual or manual=<RFC 3339 time>".to_owned()),
+        }
+    }
+}
 
 /// The sandbox's flags. Flatten them into another `clap` command with `#[command(flatten)]`.
 #[derive(Clone, clap::Args)]
@@ -59,6 +90,23 @@ pub struct SandboxArgs {
     /// Share of requests whose work is done before the connection is dropped unanswered, 0 to 1.
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub rate_drop: f64,
+
+    /// Require this x-sandbox-admin-token on the /_sandbox/ routes [default: open on loopback
+    /// addresses only].
+    #[arg(long, env = "LEYR_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// The clock: system, or manual[=<RFC 3339 time>] to move it with PUT /_sandbox/clock.
+    #[arg(long, default_value = "system")]
+    pub clock: ClockArg,
+
+    /// Keep the world in this SQLite file, every acknowledged write committed before the answer.
+    #[arg(long = "state", value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Start from the world in this JSON file (the shape of GET /_sandbox/state).
+    #[arg(long = "dataset", value_name = "FILE")]
+    pub dataset: Option<PathBuf>,
 }
 
 impl fmt::Debug for SandboxArgs {
@@ -78,6 +126,13 @@ impl fmt::Debug for SandboxArgs {
             .field("retry_after", &self.retry_after)
             .field("latency_ms", &self.latency_ms)
             .field("rate_drop", &self.rate_drop)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("clock", &self.clock)
+            .field("state", &self.state.is_some())
+            .field("dataset", &self.dataset.is_some())
             .finish()
     }
 }
@@ -92,9 +147,18 @@ fn parse_rate(text: &str) -> Result<f64, String> {
 }
 
 impl SandboxArgs {
-    /// A builder configured by these flags (everything but `addr`), reading "now" from `clock`.
+    /// A builder configured by these flags (everything but `addr`), reading "now" from `clock`,
+    /// or from a manual clock started from it with `--clock manual`.
     #[must_use]
     pub fn builder(&self, clock: Arc<dyn Clock>) -> SandboxBuilder {
+        let manual = match self.clock {
+            ClockArg::System => None,
+            ClockArg::Manual(start) => Some(ManualClock::new(start.unwrap_or_else(|| clock.now()))),
+        };
+        let clock: Arc<dyn Clock> = match &manual {
+            Some(manual) => Arc::new(manual.clone()),
+            None => clock,
+        };
         let mut builder = Sandbox::builder(clock).faults(FaultConfig {
             seed: self.seed,
             service_unavailable_rate: self.rate_503,
@@ -115,6 +179,18 @@ impl SandboxArgs {
         if let Some(code) = &self.confirmation_code {
             builder = builder.confirmation_code(code.clone());
         }
+        if let Some(manual) = manual {
+            builder = builder.settable_clock(manual);
+        }
+        if let Some(token) = &self.admin_token {
+            builder = builder.admin_token(SecretString::from(token.clone()));
+        }
+        if let Some(path) = &self.state {
+            builder = builder.state_file(path.clone());
+        }
+        if let Some(path) = &self.dataset {
+            builder = builder.dataset_file(path.clone());
+        }
         builder
     }
 }
@@ -123,9 +199,9 @@ impl SandboxArgs {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ServeError {
-    /// The address could not be bound.
-    #[error("could not listen on the address")]
-    Bind(#[source] io::Error),
+    /// The sandbox could not start: the address, the state file or the dataset.
+    #[error("the sandbox could not start")]
+    Start(#[source] StartError),
     /// The shutdown signals could not be watched.
     #[error("could not watch for SIGINT and SIGTERM")]
     Signal(#[source] io::Error),
@@ -161,7 +237,8 @@ fn announce_on_stdout(running: &RunningSandbox) {
 /// print the URL.
 ///
 /// # Errors
-/// [`ServeError::Bind`] when `args.addr` cannot be bound; [`ServeError::Signal`] when the
+/// [`ServeError::Start`] when `args.addr` cannot be bound or the world cannot be built (a
+/// state file or dataset that cannot be used); [`ServeError::Signal`] when the
 /// signals cannot be watched; [`ServeError::Serve`] when the server fails.
 pub async fn serve_with(
     args: SandboxArgs,
@@ -172,7 +249,12 @@ pub async fn serve_with(
         .builder(clock)
         .spawn(args.addr)
         .await
-        .map_err(ServeError::Bind)?;
+        .map_err(ServeError::Start)?;
+    if !running.admin_enabled() {
+        tracing::warn!(
+            "administration (/_sandbox/) is off: the sandbox listens beyond loopback without --admin-token"
+        );
+    }
     tracing::info!(
         seed = args.seed,
         rate_503 = args.rate_503,
@@ -180,6 +262,9 @@ pub async fn serve_with(
         latency_ms = args.latency_ms,
         rate_drop = args.rate_drop,
         confirmation = args.confirmation_code.is_some(),
+        admin = running.admin_enabled(),
+        state_file = args.state.is_some(),
+        manual_clock = matches!(args.clock, ClockArg::Manual(_)),
         "sandbox started"
     );
     on_listening(&running);

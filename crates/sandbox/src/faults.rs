@@ -56,24 +56,84 @@ pub enum HttpFault {
     DropAfterWork,
 }
 
-/// The scripted faults of a running sandbox: each of the next requests takes the next fault.
+/// Which requests a scripted fault applies to (C49): each field left out matches any request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultMatch {
+    /// The HTTP method, e.g. `POST`, compared ignoring case.
+    pub method: Option<String>,
+    /// The route template relative to `{CU}` (`/appointments`, `/appointments/{appointment_id}`,
+    /// ...), or `/care-units` for the list of care units.
+    pub route: Option<String>,
+    /// The `{emr}` code.
+    pub emr: Option<String>,
+}
+
+impl FaultMatch {
+    /// Any request.
+    #[must_use]
+    pub fn any() -> Self {
+        Self::default()
+    }
+
+    fn matches(&self, request: &RequestKey<'_>) -> bool {
+        self.method
+            .as_ref()
+            .is_none_or(|method| method.eq_ignore_ascii_case(request.method))
+            && self
+                .route
+                .as_ref()
+                .is_none_or(|route| Some(route.as_str()) == request.route)
+            && self
+                .emr
+                .as_ref()
+                .is_none_or(|emr| Some(emr.as_str()) == request.emr)
+    }
+}
+
+/// A scripted fault: what, for how many more requests, and which requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptedFault {
+    /// The fault.
+    pub fault: HttpFault,
+    /// How many more matching requests get it (at least 1 while pending).
+    pub times: usize,
+    /// Which requests.
+    pub matching: FaultMatch,
+}
+
+/// What a scripted fault is matched against: a request's method, its route template relative
+/// to `{CU}` and its `{emr}`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RequestKey<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) route: Option<&'a str>,
+    pub(crate) emr: Option<&'a str>,
+}
+
+/// The scripted faults of a running sandbox: each request takes the first pending fault that
+/// matches it.
 ///
 /// Cheap to clone; clones share one script.
 ///
 /// ```
 /// use std::time::Duration;
-/// use leyr_sandbox::{HttpFault, HttpFaults};
+/// use leyr_sandbox::{FaultMatch, HttpFault, HttpFaults, ScriptedFault};
 ///
 /// let faults = HttpFaults::default();
 /// faults.next_n(2, HttpFault::ServiceUnavailable);
 /// faults.next(HttpFault::TooManyRequests { retry_after: Duration::from_secs(3) });
-/// assert_eq!(faults.pending(), 3);
+/// faults.script(ScriptedFault {
+///     fault: HttpFault::DropAfterWork,
+///     times: 1,
+///     matching: FaultMatch { method: Some("POST".into()), route: Some("/appointments".into()), emr: None },
+/// });
+/// assert_eq!(faults.pending(), 4);
 /// faults.clear();
 /// assert_eq!(faults.pending(), 0);
 /// ```
 #[derive(Clone, Default)]
 pub struct HttpFaults {
-    script: Arc<Mutex<VecDeque<HttpFault>>>,
+    script: Arc<Mutex<VecDeque<ScriptedFault>>>,
 }
 
 impl HttpFaults {
@@ -84,8 +144,18 @@ impl HttpFaults {
 
     /// The next `n` requests get `fault`, after any already scripted.
     pub fn next_n(&self, n: usize, fault: HttpFault) {
-        let mut script = self.lock();
-        script.extend(std::iter::repeat_n(fault, n));
+        self.script(ScriptedFault {
+            fault,
+            times: n,
+            matching: FaultMatch::any(),
+        });
+    }
+
+    /// Adds `scripted` after any already scripted; `times` 0 adds nothing.
+    pub fn script(&self, scripted: ScriptedFault) {
+        if scripted.times > 0 {
+            self.lock().push_back(scripted);
+        }
     }
 
     /// Forgets every scripted fault not yet used.
@@ -93,17 +163,33 @@ impl HttpFaults {
         self.lock().clear();
     }
 
-    /// How many scripted faults are left.
+    /// How many requests scripted faults are left for.
     #[must_use]
     pub fn pending(&self) -> usize {
-        self.lock().len()
+        self.lock().iter().map(|scripted| scripted.times).sum()
     }
 
-    fn take(&self) -> Option<HttpFault> {
-        self.lock().pop_front()
+    /// The faults still scripted, in order.
+    #[must_use]
+    pub fn list(&self) -> Vec<ScriptedFault> {
+        self.lock().iter().cloned().collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<HttpFault>> {
+    pub(crate) fn take(&self, request: &RequestKey<'_>) -> Option<HttpFault> {
+        let mut script = self.lock();
+        let position = script
+            .iter()
+            .position(|scripted| scripted.matching.matches(request))?;
+        let scripted = &mut script[position];
+        scripted.times -= 1;
+        let fault = scripted.fault.clone();
+        if scripted.times == 0 {
+            script.remove(position);
+        }
+        Some(fault)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<ScriptedFault>> {
         // A panic while holding the lock cannot leave the queue half-changed.
         self.script.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -114,6 +200,43 @@ impl fmt::Debug for HttpFaults {
         f.debug_struct("HttpFaults")
             .field("pending", &self.pending())
             .finish()
+    }
+}
+
+/// The kind of a fault, as the request journal and the administration routes name it.
+impl HttpFault {
+    /// `service_unavailable`, `too_many_requests`, `emr_error`, `unknown_error`,
+    /// `bad_request`, `delay` or `drop_after_work`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ServiceUnavailable => "service_unavailable",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::EmrError { .. } => "emr_error",
+            Self::UnknownError { .. } => "unknown_error",
+            Self::BadRequest(_) => "bad_request",
+            Self::Delay(_) => "delay",
+            Self::DropAfterWork => "drop_after_work",
+        }
+    }
+}
+
+/// The fault injected into a request, kept on its response for the journal.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InjectedFault(pub(crate) &'static str);
+
+/// The route template of a request relative to `{CU}` (C49), from its matched template:
+/// `/appointments/{appointment_id}` for `/api/emrs/{emr}/care-units/{care_unit_id}/appointments/{appointment_id}`,
+/// `/care-units` for the list of care units.
+pub(crate) fn relative_route(template: &str) -> Option<&str> {
+    const UNITS: &str = "/api/emrs/{emr}/care-units";
+    const CU: &str = "/api/emrs/{emr}/care-units/{care_unit_id}";
+    if template == UNITS {
+        Some("/care-units")
+    } else {
+        template
+            .strip_prefix(CU)
+            .filter(|rest| rest.starts_with('/'))
     }
 }
 
@@ -226,7 +349,31 @@ pub(crate) async fn apply(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let fault = state.scripted.take().or_else(|| state.random.draw());
+    let template = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|path| path.as_str().to_owned());
+    let emr = request
+        .uri()
+        .path()
+        .strip_prefix("/api/emrs/")
+        .and_then(|rest| rest.split('/').next())
+        .map(|emr| leyr_wire::segment::decode(emr).into_owned());
+    let key = RequestKey {
+        method: request.method().as_str(),
+        route: template.as_deref().and_then(relative_route),
+        emr: emr.as_deref(),
+    };
+    let fault = state.scripted.take(&key).or_else(|| state.random.draw());
+    let injected = fault.as_ref().map(|fault| InjectedFault(fault.kind()));
+    let mut response = respond(fault, request, next).await;
+    if let Some(injected) = injected {
+        response.extensions_mut().insert(injected);
+    }
+    response
+}
+
+async fn respond(fault: Option<HttpFault>, request: Request, next: Next) -> Response {
     match fault {
         None => next.run(request).await,
         Some(HttpFault::ServiceUnavailable) => ApiError::service_unavailable().into_response(),

@@ -218,31 +218,43 @@
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
 use chrono::NaiveDate;
 use leyr_domain::appointment::ConfirmationCode;
-use leyr_domain::ehr;
-use leyr_domain::ports::{Clock, Ports};
-use leyr_in_memory::{DatasetError, InMemoryEhr};
+use leyr_domain::ports::Clock;
+use leyr_domain::time::in_stockholm;
+use leyr_in_memory::{DatasetError, InMemoryEhr, ManualClock};
+use secrecy::SecretString;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+mod admin;
 mod cli;
 mod faults;
+mod journal;
 mod port_errors;
 mod problem;
 mod problems;
 mod request_body;
 mod routes;
+mod store;
 mod time_input;
 mod typed_ids;
+mod worlds;
+
+pub use admin::ADMIN_TOKEN_HEADER;
+pub use journal::JOURNAL_CAPACITY;
+pub use store::{APPLICATION_ID, SCHEMA_VERSION, StateFileError};
 
 /// HTTP status codes, to script [`HttpFault::EmrError`] and [`HttpFault::UnknownError`].
 pub use axum::http::StatusCode;
-pub use cli::{SandboxArgs, ServeError, serve, serve_with, shutdown_signal};
-pub use faults::{FaultConfig, HttpFault, HttpFaults, InvalidRate, check_rate};
+pub use cli::{ClockArg, SandboxArgs, ServeError, serve, serve_with, shutdown_signal};
+pub use faults::{
+    FaultConfig, FaultMatch, HttpFault, HttpFaults, InvalidRate, ScriptedFault, check_rate,
+};
 /// Leyr's `errors[].error_code` values, to script [`HttpFault::BadRequest`].
 pub use leyr_wire::ErrorCode;
 
@@ -268,8 +280,36 @@ impl Sandbox {
             ehrs: Vec::new(),
             faults: FaultConfig::default(),
             http_faults: HttpFaults::default(),
+            admin_token: None,
+            settable_clock: None,
+            state_file: None,
+            dataset_file: None,
         }
     }
+}
+
+/// Why a sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The address could not be bound.
+    #[error("could not listen on the address")]
+    Bind(#[source] io::Error),
+    /// The state file cannot be used (C50); it is left as it was.
+    #[error(transparent)]
+    StateFile(#[from] StateFileError),
+    /// The dataset file cannot be read, or breaks a rule; each problem names its place in the
+    /// document and what is wrong, never a value.
+    #[error("the dataset {path} cannot be loaded: {}", problems.join("; "))]
+    Dataset {
+        /// The file.
+        path: PathBuf,
+        /// Every problem found.
+        problems: Vec<String>,
+    },
+    /// The in-memory data cannot be built (the seed always can; an adapter given may not).
+    #[error("the sandbox's world cannot be built")]
+    World(#[source] DatasetError),
 }
 
 /// The same as [`Sandbox::builder`].
@@ -290,9 +330,48 @@ pub struct SandboxBuilder {
     ehrs: Vec<InMemoryEhr>,
     faults: FaultConfig,
     http_faults: HttpFaults,
+    admin_token: Option<SecretString>,
+    settable_clock: Option<ManualClock>,
+    state_file: Option<PathBuf>,
+    dataset_file: Option<PathBuf>,
 }
 
 impl SandboxBuilder {
+    /// Requires `x-sandbox-admin-token: <token>` on every administration route but `health`
+    /// (C49). Without a token, administration is open while the sandbox listens on a loopback
+    /// address (and in an embedded [`router`](Self::router)) and off on any other address.
+    #[must_use]
+    pub fn admin_token(mut self, token: SecretString) -> Self {
+        self.admin_token = Some(token);
+        self
+    }
+
+    /// Lets `PUT /_sandbox/clock` move this clock (C49); give the same clock to
+    /// [`Sandbox::builder`]. Without it, the route answers 409.
+    #[must_use]
+    pub fn settable_clock(mut self, clock: ManualClock) -> Self {
+        self.settable_clock = Some(clock);
+        self
+    }
+
+    /// Keeps the world in the SQLite state file at `path` (C50): created from the seed (or
+    /// the [`dataset_file`](Self::dataset_file)) when new, read back when it exists, and every
+    /// acknowledged write committed to it before the answer. Not used with [`ehr`](Self::ehr).
+    #[must_use]
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Starts from the world in this JSON file, a state document as `GET /_sandbox/state`
+    /// answers, validated like an import (C49). With a [`state_file`](Self::state_file) that
+    /// already holds a world, the file's world wins.
+    #[must_use]
+    pub fn dataset_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.dataset_file = Some(path.into());
+        self
+    }
+
     /// Accepts only this `x-leyr-client-id` (C4). By default any non-empty id is accepted.
     #[must_use]
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
@@ -351,44 +430,71 @@ impl SandboxBuilder {
         self
     }
 
-    fn assemble(self) -> Result<(Router, Vec<InMemoryEhr>, HttpFaults), DatasetError> {
+    fn assemble(self, listening_on: Option<SocketAddr>) -> Result<Assembled, StartError> {
         let clock = self.clock;
-        // One world per profile (C47): the adapter the caller gave for it, or its seed.
-        let mut ehrs = Vec::with_capacity(ehr::PROFILES.len());
-        for profile in ehr::PROFILES {
-            let given = self
-                .ehrs
-                .iter()
-                .find(|given| given.profile().code == profile.code);
-            let ehr = match given {
-                Some(ehr) => ehr.clone(),
-                None => {
-                    let mut builder = InMemoryEhr::builder()
-                        .profile(profile)
-                        .clock(Arc::clone(&clock));
-                    if let Some(start_date) = self.start_date {
-                        builder = builder.start_date(start_date);
+        let factory = worlds::Factory {
+            clock: Arc::clone(&clock),
+            confirmation_code: self.confirmation_code.clone(),
+            track_changes: self.state_file.is_some(),
+        };
+        let today = in_stockholm(&clock.now()).date_naive();
+        let fresh = |factory: &worlds::Factory| -> Result<Vec<InMemoryEhr>, StartError> {
+            match &self.dataset_file {
+                Some(path) => load_dataset_file(factory, path, today),
+                None => factory
+                    .seed(self.start_date, &self.ehrs)
+                    .map_err(StartError::World),
+            }
+        };
+        let (ehrs, store) = match &self.state_file {
+            Some(path) => {
+                let (store, held) = store::Store::open(path)?;
+                let ehrs = match held {
+                    Some(document) => {
+                        admin::load(&factory, document, today).map_err(|problems| {
+                            StateFileError::Corrupt {
+                                path: path.clone(),
+                                detail: describe(&problems).join("; "),
+                            }
+                        })?
                     }
-                    if let Some(code) = &self.confirmation_code {
-                        builder = builder.confirmation_code(code.clone());
+                    None => {
+                        let ehrs = fresh(&factory)?;
+                        let document = admin::state_doc::export(
+                            ehrs.iter().map(|ehr| (ehr.profile().code, ehr.export())),
+                        );
+                        store.replace_all(&document, || ()).map_err(|source| {
+                            StateFileError::Open {
+                                path: path.clone(),
+                                source,
+                            }
+                        })?;
+                        ehrs
                     }
-                    builder.build()?
-                }
-            };
-            ehrs.push(ehr);
-        }
-        let worlds = ehrs
-            .iter()
-            .map(|ehr| {
-                (
-                    ehr.profile().code,
-                    // The routes check the profile themselves, in C30's order, and look
-                    // records up where the EHR's API has no lookup (e.g. the patient of a
-                    // booking on an EHR without "get patient").
-                    Ports::from_adapter(ehr.unrestricted(), clock.clone()),
-                )
-            })
-            .collect();
+                };
+                (ehrs, Some(Arc::new(store)))
+            }
+            None => (fresh(&factory)?, None),
+        };
+        let worlds = worlds::Worlds::new(ehrs, Arc::clone(&clock));
+        let access = match (self.admin_token, listening_on) {
+            (Some(token), _) => admin::Access::Token(Arc::new(token)),
+            (None, None) => admin::Access::Open,
+            (None, Some(addr)) if addr.ip().is_loopback() => admin::Access::Open,
+            (None, Some(_)) => admin::Access::Off,
+        };
+        let admin_enabled = !matches!(access, admin::Access::Off);
+        let journal = journal::Journal::new(Arc::clone(&clock));
+        let admin = admin::router(admin::Admin {
+            worlds: worlds.clone(),
+            factory,
+            faults: self.http_faults.clone(),
+            journal: journal.clone(),
+            clock: Arc::clone(&clock),
+            settable: self.settable_clock,
+            access,
+            store: store.clone(),
+        });
         let credentials = routes::Credentials {
             client_id: self.client_id,
             client_secret: self.client_secret,
@@ -397,8 +503,22 @@ impl SandboxBuilder {
             scripted: self.http_faults.clone(),
             random: Arc::new(faults::RandomFaults::new(self.faults)),
         };
-        let router = routes::router(worlds, credentials, fault_state);
-        Ok((router, ehrs, self.http_faults))
+        let router = routes::router(
+            worlds.clone(),
+            routes::Layers {
+                credentials,
+                faults: fault_state,
+                journal,
+                store,
+                admin,
+            },
+        );
+        Ok(Assembled {
+            router,
+            worlds,
+            faults: self.http_faults,
+            admin_enabled,
+        })
     }
 
     /// The application as an axum [`Router`], to embed in another server or to drive with
@@ -406,23 +526,29 @@ impl SandboxBuilder {
     /// [`http_faults`](Self::http_faults).
     ///
     /// # Errors
-    /// [`DatasetError`] if the in-memory data cannot be built (the TakeCare seed always can).
-    pub fn router(self) -> Result<Router, DatasetError> {
-        Ok(self.assemble()?.0)
+    /// A [`StartError`] if the world cannot be built: a state file or dataset file that cannot
+    /// be used, or an adapter given with data that breaks a rule (the seed always builds).
+    pub fn router(self) -> Result<Router, StartError> {
+        Ok(self.assemble(None)?.router)
     }
 
     /// Binds `addr` and serves the sandbox on the current Tokio runtime until
     /// [`RunningSandbox::shutdown`] or drop. Use `127.0.0.1:0` for a free port.
     ///
     /// # Errors
-    /// The [`io::Error`] of binding `addr`, e.g. when the port is taken, or one of kind
-    /// `InvalidData` if the in-memory data cannot be built.
-    pub async fn spawn(self, addr: SocketAddr) -> Result<RunningSandbox, io::Error> {
-        let (router, ehrs, faults) = self
-            .assemble()
-            .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?;
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let local_addr = listener.local_addr()?;
+    /// [`StartError::Bind`] when `addr` cannot be bound, e.g. when the port is taken; the other
+    /// [`StartError`]s when the world cannot be built.
+    pub async fn spawn(self, addr: SocketAddr) -> Result<RunningSandbox, StartError> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(StartError::Bind)?;
+        let local_addr = listener.local_addr().map_err(StartError::Bind)?;
+        let Assembled {
+            router,
+            worlds,
+            faults,
+            admin_enabled,
+        } = self.assemble(Some(local_addr))?;
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             axum::serve(listener, router)
@@ -435,7 +561,8 @@ impl SandboxBuilder {
         Ok(RunningSandbox {
             local_addr,
             faults,
-            ehrs,
+            worlds,
+            admin_enabled,
             stop: Some(stop),
             server: Some(server),
         })
@@ -456,6 +583,10 @@ impl fmt::Debug for SandboxBuilder {
             .field("ehrs", &self.ehrs)
             .field("faults", &self.faults)
             .field("http_faults", &self.http_faults)
+            .field("admin_token", &self.admin_token.is_some())
+            .field("settable_clock", &self.settable_clock.is_some())
+            .field("state_file", &self.state_file.is_some())
+            .field("dataset_file", &self.dataset_file.is_some())
             .finish()
     }
 }
@@ -466,8 +597,9 @@ impl fmt::Debug for SandboxBuilder {
 pub struct RunningSandbox {
     local_addr: SocketAddr,
     faults: HttpFaults,
-    /// One adapter per profile, in the order of [`ehr::PROFILES`].
-    ehrs: Vec<InMemoryEhr>,
+    /// One adapter per profile, in the order of `ehr::PROFILES`, replaced by a reset.
+    worlds: worlds::Worlds,
+    admin_enabled: bool,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<io::Result<()>>>,
 }
@@ -491,17 +623,30 @@ impl RunningSandbox {
         &self.faults
     }
 
-    /// The adapter behind TakeCare's `{emr}`: its state, clock and port-level fault plan.
+    /// The adapter behind TakeCare's `{emr}` now: its state, clock and port-level fault plan.
+    /// A reset or a state import serves new adapters; ask again after one.
     #[must_use]
-    pub fn ehr(&self) -> &InMemoryEhr {
+    pub fn ehr(&self) -> InMemoryEhr {
         // The first profile is TakeCare's, and every profile has a world.
-        &self.ehrs[0]
+        self.worlds.current().ehrs()[0].clone()
     }
 
-    /// The adapter behind `{emr}` `code`, if the sandbox serves that EHR.
+    /// The adapter behind `{emr}` `code` now, if the sandbox serves that EHR.
     #[must_use]
-    pub fn ehr_for(&self, code: &str) -> Option<&InMemoryEhr> {
-        self.ehrs.iter().find(|ehr| ehr.profile().code == code)
+    pub fn ehr_for(&self, code: &str) -> Option<InMemoryEhr> {
+        self.worlds
+            .current()
+            .ehrs()
+            .iter()
+            .find(|ehr| ehr.profile().code == code)
+            .cloned()
+    }
+
+    /// Whether the administration routes answer (C49): false when the sandbox listens beyond
+    /// loopback without an admin token.
+    #[must_use]
+    pub fn admin_enabled(&self) -> bool {
+        self.admin_enabled
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the server.
@@ -517,6 +662,44 @@ impl RunningSandbox {
             None => Ok(()),
         }
     }
+}
+
+/// What [`SandboxBuilder::assemble`] makes.
+struct Assembled {
+    router: Router,
+    worlds: worlds::Worlds,
+    faults: HttpFaults,
+    admin_enabled: bool,
+}
+
+/// The worlds of a dataset file, or every problem in it.
+fn load_dataset_file(
+    factory: &worlds::Factory,
+    path: &Path,
+    today: NaiveDate,
+) -> Result<Vec<InMemoryEhr>, StartError> {
+    let refused = |problems: Vec<String>| StartError::Dataset {
+        path: path.to_owned(),
+        problems,
+    };
+    let text = std::fs::read(path).map_err(|error| refused(vec![error.to_string()]))?;
+    let document: admin::state_doc::StateDocument = serde_json::from_slice(&text)
+        .map_err(|error| refused(describe(&[admin::state_doc::malformed(&error)])))?;
+    admin::load(factory, document, today).map_err(|problems| refused(describe(&problems)))
+}
+
+/// Each problem as `["emrs",0,"care_units",0,...]: what is wrong`.
+fn describe(problems: &[admin::state_doc::DocProblem]) -> Vec<String> {
+    problems
+        .iter()
+        .map(|problem| {
+            format!(
+                "{}: {}",
+                serde_json::Value::Array(problem.path.clone()),
+                problem.detail
+            )
+        })
+        .collect()
 }
 
 impl Drop for RunningSandbox {

@@ -54,6 +54,32 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, Problem::wrong_secret())
     }
 
+    /// The 401 of an administration route without the right `x-sandbox-admin-token` (C49).
+    pub(crate) fn admin_unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            Problem::new(
+                leyr_wire::ProblemCode::Unauthorized,
+                401,
+                "Unauthorized",
+                "The sandbox admin token is missing or wrong.",
+            ),
+        )
+    }
+
+    /// A 409 `CONFLICT`: the request cannot be carried out in the sandbox's configuration.
+    pub(crate) fn conflict(detail: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            Problem::new(
+                leyr_wire::ProblemCode::Other("CONFLICT".to_owned()),
+                409,
+                "Conflict",
+                detail,
+            ),
+        )
+    }
+
     /// 503 `SERVICE_UNAVAILABLE` (§4.2).
     pub(crate) fn service_unavailable() -> Self {
         Self::new(
@@ -129,7 +155,16 @@ impl IntoResponse for ApiError {
         // A problem is strings and numbers, which always serialize; an empty body would show a
         // bug, never a request's fault.
         let body = serde_json::to_vec(&self.problem.body()).unwrap_or_default();
+        let codes = ErrorCodes(
+            self.problem
+                .errors
+                .iter()
+                .filter_map(|entry| entry.error_code.as_ref().map(ErrorCode::as_string))
+                .collect(),
+        );
         let mut response = (self.status, body).into_response();
+        // For the request journal (C49): the codes, never the body.
+        response.extensions_mut().insert(codes);
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if let Some(wait) = self.retry_after {
@@ -138,6 +173,10 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The `errors[].error_code`s of an error answer, kept on the response for the journal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ErrorCodes(pub(crate) Vec<String>);
 
 /// A JSON success body with `Content-Type: application/json`.
 pub(crate) fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {

@@ -20,9 +20,10 @@ use crate::dataset::{CareUnitData, Dataset, DatasetError, WeekdaySlots};
 use crate::random::IdSource;
 
 /// Builds the world from `dataset`, minting missing Leyr patient ids from `ids`. Records that
-/// name unknown things are left out; the first such problem is returned beside the world.
-pub(crate) fn load(dataset: Dataset, ids: &IdSource) -> (World, Option<DatasetError>) {
-    let mut problem = None;
+/// name unknown things are left out; every such problem is returned beside the world, in the
+/// order found.
+pub(crate) fn load(dataset: Dataset, ids: &IdSource) -> (World, Vec<DatasetError>) {
+    let mut problems = Vec::new();
     let mut units: Vec<UnitState> = Vec::with_capacity(dataset.care_units.len());
     let mut care_units = dataset.care_units;
     care_units.sort_by(|a, b| a.care_unit.id.cmp(&b.care_unit.id));
@@ -31,7 +32,7 @@ pub(crate) fn load(dataset: Dataset, ids: &IdSource) -> (World, Option<DatasetEr
             .last()
             .is_some_and(|last| last.care_unit.id == data.care_unit.id)
         {
-            problem.get_or_insert(DatasetError::Duplicate {
+            problems.push(DatasetError::Duplicate {
                 care_unit: data.care_unit.id.clone(),
                 entity: Entity::CareUnit,
             });
@@ -39,37 +40,35 @@ pub(crate) fn load(dataset: Dataset, ids: &IdSource) -> (World, Option<DatasetEr
         }
         let mut loader = UnitLoader {
             care_unit: data.care_unit.id.clone(),
-            problem: None,
+            problems: Vec::new(),
         };
         units.push(loader.load(data, ids));
-        if let Some(found) = loader.problem {
-            problem.get_or_insert(found);
-        }
+        problems.append(&mut loader.problems);
     }
     let index = units
         .iter()
         .enumerate()
         .map(|(position, unit)| (unit.care_unit.id.as_str().to_owned(), position))
         .collect();
-    (World { units, index }, problem)
+    (World { units, index }, problems)
 }
 
 struct UnitLoader {
     care_unit: CareUnitId,
-    problem: Option<DatasetError>,
+    problems: Vec<DatasetError>,
 }
 
 impl UnitLoader {
     fn duplicate(&mut self, entity: Entity) {
         let care_unit = self.care_unit.clone();
-        self.problem
-            .get_or_insert(DatasetError::Duplicate { care_unit, entity });
+        self.problems
+            .push(DatasetError::Duplicate { care_unit, entity });
     }
 
     fn unknown(&mut self, entity: Entity) {
         let care_unit = self.care_unit.clone();
-        self.problem
-            .get_or_insert(DatasetError::UnknownReference { care_unit, entity });
+        self.problems
+            .push(DatasetError::UnknownReference { care_unit, entity });
     }
 
     fn load(&mut self, data: CareUnitData, ids: &IdSource) -> UnitState {
@@ -80,6 +79,7 @@ impl UnitLoader {
             patients: patient_list,
             appointments,
             notes,
+            documents,
             timeslots,
             weekday_slots,
         } = data;
@@ -126,15 +126,20 @@ impl UnitLoader {
                     _ => {
                         let care_unit = self.care_unit.clone();
                         let service = service_id.clone();
-                        self.problem
-                            .get_or_insert(DatasetError::NoDuration { care_unit, service });
+                        self.problems
+                            .push(DatasetError::NoDuration { care_unit, service });
                     }
                 }
             }
         }
+        let explicit_slots = !timeslots.is_empty();
         self.add_explicit_slots(&mut slots, &timeslots, &resource_index, &service_index);
         drop(timeslots);
 
+        let resource_services: Vec<Vec<HealthcareServiceId>> = resource_data
+            .iter()
+            .map(|data| data.services.clone())
+            .collect();
         let resources: Vec<ResourceState> = resource_data
             .into_iter()
             .zip(slots)
@@ -161,9 +166,13 @@ impl UnitLoader {
             services,
             service_index,
             patients: RwLock::new(PatientBook::default()),
+            resource_services,
+            slot_plan: weekday_slots,
+            explicit_slots,
         };
         self.add_patients(&mut unit, patient_list, ids);
         self.add_appointments(&mut unit, appointments);
+        self.check_overlaps(&mut unit);
         for patient_note in notes {
             let known_patient = read(&unit.patients)
                 .resolve(&PatientRef::EmrId(patient_note.patient.clone()))
@@ -189,7 +198,73 @@ impl UnitLoader {
                 records.add_note(&patient_note.patient, note);
             }
         }
+        for patient_document in documents {
+            let known_patient = read(&unit.patients)
+                .resolve(&PatientRef::EmrId(patient_document.patient.clone()))
+                .is_some();
+            let known_author = patient_document
+                .document
+                .author
+                .as_ref()
+                .is_none_or(|author| unit.resource(author).is_some());
+            let records = unit
+                .records
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner);
+            if !known_patient {
+                self.unknown(Entity::Patient);
+            } else if !known_author {
+                self.unknown(Entity::Author);
+            } else if records.has_document(patient_document.document.id.as_str()) {
+                self.duplicate(Entity::Document);
+            } else {
+                let mut document = patient_document.document;
+                document.created_at = document.created_at.map(|at| in_stockholm(&at));
+                records.add_document(&patient_document.patient, document);
+            }
+        }
         unit
+    }
+
+    /// Reports two held appointments of one resource whose intervals overlap: the EHR never
+    /// books one time twice, so a dataset must not either.
+    fn check_overlaps(&mut self, unit: &mut UnitState) {
+        let records = unit
+            .records
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut held: Vec<(usize, i64, i64)> = records
+            .positions()
+            .map(|position| records.stored(position))
+            .filter(|stored| stored.status.holds_slot())
+            .filter_map(|stored| {
+                Some((
+                    stored.resource?,
+                    stored.start.timestamp(),
+                    stored.end.timestamp(),
+                ))
+            })
+            .collect();
+        held.sort_unstable();
+        // One problem per appointment that starts before an earlier one of its resource ends.
+        let mut latest_end: Option<(usize, i64)> = None;
+        let mut overlaps = 0;
+        for &(resource, start, end) in &held {
+            match latest_end {
+                Some((same, until)) if same == resource => {
+                    if start < until {
+                        overlaps += 1;
+                    }
+                    latest_end = Some((resource, until.max(end)));
+                }
+                _ => latest_end = Some((resource, end)),
+            }
+        }
+        for _ in 0..overlaps {
+            self.problems.push(DatasetError::Overlap {
+                care_unit: self.care_unit.clone(),
+            });
+        }
     }
 
     fn add_explicit_slots(

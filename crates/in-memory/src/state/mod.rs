@@ -81,6 +81,12 @@ pub(crate) struct UnitState {
     service_index: FxHashMap<String, usize>,
     pub(crate) patients: RwLock<PatientBook>,
     pub(crate) records: RwLock<Records>,
+    /// The services each resource offers, by resource index, as loaded.
+    pub(crate) resource_services: Vec<Vec<HealthcareServiceId>>,
+    /// The weekday slot generator the unit was loaded with, for an export.
+    pub(crate) slot_plan: Option<crate::dataset::WeekdaySlots>,
+    /// Whether the unit was loaded with explicit slots: an export then lists every slot.
+    pub(crate) explicit_slots: bool,
 }
 
 impl UnitState {

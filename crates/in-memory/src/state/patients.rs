@@ -15,6 +15,9 @@ pub(crate) struct PatientBook {
     /// countries differ in length, so one map holds both.
     by_external_id: FxHashMap<String, usize>,
     leyr_ids: FxHashSet<LeyrPatientId>,
+    /// Positions of the patients added since the last [`PatientBook::take_added`], when
+    /// changes are tracked.
+    added: Option<Vec<usize>>,
 }
 
 impl PatientBook {
@@ -40,6 +43,20 @@ impl PatientBook {
 
     pub(crate) fn all(&self) -> &[Patient] {
         &self.patients
+    }
+
+    /// From now on, remember which patients are added (see [`PatientBook::take_added`]).
+    pub(crate) fn track_changes(&mut self) {
+        self.added.get_or_insert_with(Vec::new);
+    }
+
+    /// The patients added since the last call, if changes are tracked.
+    pub(crate) fn take_added(&mut self) -> Vec<Patient> {
+        let added = self.added.as_mut().map(std::mem::take).unwrap_or_default();
+        added
+            .into_iter()
+            .map(|position| self.patients[position].clone())
+            .collect()
     }
 
     /// Whether a patient has Leyr id `id`.
@@ -70,6 +87,9 @@ impl PatientBook {
             self.by_external_id.insert(id.to_string(), position);
         }
         self.patients.push(patient);
+        if let Some(added) = &mut self.added {
+            added.push(position);
+        }
         Ok(&self.patients[position])
     }
 }

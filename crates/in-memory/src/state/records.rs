@@ -40,6 +40,17 @@ pub(crate) struct Records {
     /// Every note and document id, so minted ids never repeat one.
     note_ids: FxHashSet<NoteId>,
     document_ids: FxHashSet<DocumentId>,
+    /// What changed since the last [`Records::take_changed`], when changes are tracked.
+    changed: Option<Changed>,
+}
+
+/// The records changed since they were last taken: appointment positions (repeats allowed),
+/// and new notes and documents by patient and position.
+#[derive(Debug, Default)]
+pub(crate) struct Changed {
+    pub(crate) appointments: Vec<usize>,
+    pub(crate) notes: Vec<(PatientEmrId, usize)>,
+    pub(crate) documents: Vec<(PatientEmrId, usize)>,
 }
 
 /// An appointment as stored: the care unit is implied, and the resource and service are
@@ -111,7 +122,26 @@ impl Records {
             documents: FxHashMap::default(),
             note_ids: FxHashSet::default(),
             document_ids: FxHashSet::default(),
+            changed: None,
         }
+    }
+
+    /// From now on, remember what changes (see [`Records::take_changed`]).
+    pub(crate) fn track_changes(&mut self) {
+        self.changed.get_or_insert_with(Changed::default);
+    }
+
+    /// What changed since the last call, if changes are tracked.
+    pub(crate) fn take_changed(&mut self) -> Changed {
+        self.changed
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// The documents of one patient, oldest first.
+    pub(crate) fn documents_of(&self, emr_id: &PatientEmrId) -> &[Document] {
+        self.documents.get(emr_id).map_or(&[], Vec::as_slice)
     }
 
     pub(crate) fn position(&self, id: &AppointmentId) -> Option<usize> {
@@ -195,6 +225,9 @@ impl Records {
             chunk.push(stored);
         }
         self.count += 1;
+        if let Some(changed) = &mut self.changed {
+            changed.appointments.push(position);
+        }
         Ok(position)
     }
 
@@ -223,6 +256,9 @@ impl Records {
         if let Some(new) = stored.held_resource() {
             self.holds[new].add(&resources[new].slots, stored);
         }
+        if let Some(changed) = &mut self.changed {
+            changed.appointments.push(position);
+        }
     }
 
     pub(crate) fn notes_of(&self, emr_id: &PatientEmrId) -> &[MedicalNote] {
@@ -231,7 +267,11 @@ impl Records {
 
     pub(crate) fn add_note(&mut self, emr_id: &PatientEmrId, note: MedicalNote) {
         self.note_ids.insert(note.id.clone());
-        self.notes.entry(emr_id.clone()).or_default().push(note);
+        let notes = self.notes.entry(emr_id.clone()).or_default();
+        notes.push(note);
+        if let Some(changed) = &mut self.changed {
+            changed.notes.push((emr_id.clone(), notes.len() - 1));
+        }
     }
 
     pub(crate) fn has_note(&self, id: &str) -> bool {
@@ -240,10 +280,13 @@ impl Records {
 
     pub(crate) fn add_document(&mut self, emr_id: &PatientEmrId, document: Document) {
         self.document_ids.insert(document.id.clone());
-        self.documents
-            .entry(emr_id.clone())
-            .or_default()
-            .push(document);
+        let documents = self.documents.entry(emr_id.clone()).or_default();
+        documents.push(document);
+        if let Some(changed) = &mut self.changed {
+            changed
+                .documents
+                .push((emr_id.clone(), documents.len() - 1));
+        }
     }
 
     pub(crate) fn has_document(&self, id: &str) -> bool {

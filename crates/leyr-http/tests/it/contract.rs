@@ -80,7 +80,7 @@ async fn leyr_http_keeps_the_contract_for_every_profile() {
             .unwrap();
         let subject = Ports::from_adapter(client, clock.clone());
         let ehr = sandbox.ehr_for(world.profile.code).unwrap();
-        leyr_contract::run_profile(&subject, world, ehr).await;
+        leyr_contract::run_profile(&subject, world, &ehr).await;
     }
     sandbox.shutdown().await.unwrap();
 }

@@ -29,9 +29,12 @@ use leyr_wire::{ErrorCode, Field, FieldPath, openapi, segment};
 use serde::de::DeserializeOwned;
 
 use crate::faults::{self, FaultState};
+use crate::journal::{self, Journal};
 use crate::port_errors::{self, Origins};
 use crate::problem::ApiError;
 use crate::problems::Problems;
+use crate::store::Store;
+use crate::worlds::Worlds;
 
 mod appointments;
 mod catalog;
@@ -40,19 +43,18 @@ mod records;
 mod timeslots;
 
 /// The router's state: one world per EHR profile, each the ports (with the clock) of its own
-/// in-memory EHR (C47).
+/// in-memory EHR (C47), replaced as a whole by a reset or an import (C49).
 #[derive(Clone)]
 pub(crate) struct AppState {
-    worlds: Arc<[(&'static str, World)]>,
+    worlds: Worlds,
 }
 
 impl AppState {
-    /// The world of the EHR whose `{emr}` code is `code`.
-    fn world(&self, code: &str) -> Option<&World> {
-        self.worlds
-            .iter()
-            .find(|(known, _)| *known == code)
-            .map(|(_, world)| world)
+    /// The world of the EHR whose `{emr}` code is `code`, as served now.
+    fn world(&self, code: &str) -> Option<World> {
+        self.worlds.current().ports(code).map(|ports| World {
+            ports: Arc::clone(ports),
+        })
     }
 }
 
@@ -181,7 +183,7 @@ impl FromRequestParts<AppState> for InWorld {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let profile = profile_of(&PathParams::read(parts))?;
-        state.world(profile.code).cloned().map(Self).ok_or_else(|| {
+        state.world(profile.code).map(Self).ok_or_else(|| {
             ApiError::field(ErrorCode::NotSupported, Some(&FieldPath::path(Field::Emr)))
         })
     }
@@ -226,42 +228,78 @@ pub(crate) const OPENAPI_PATH: &str = "/openapi.json";
 /// `{emr}`, care-unit, profile, id and body checks. `GET /openapi.json` is outside those
 /// layers: it needs no credentials and takes no scripted fault (C48). The request log is
 /// around both.
-pub(crate) fn router(
-    worlds: Vec<(&'static str, Ports)>,
-    credentials: Credentials,
-    fault_state: FaultState,
-) -> Router {
+/// What the router is made of, beside the worlds.
+pub(crate) struct Layers {
+    pub(crate) credentials: Credentials,
+    pub(crate) faults: FaultState,
+    pub(crate) journal: Journal,
+    /// The state file every acknowledged write is committed to first (C50), if any.
+    pub(crate) store: Option<Arc<Store>>,
+    /// The administration routes (C49), mounted outside Leyr's routes and the journal.
+    pub(crate) admin: Router,
+}
+
+pub(crate) fn router(worlds: Worlds, layers: Layers) -> Router {
     let state = AppState {
-        worlds: worlds
-            .into_iter()
-            .map(|(code, ports)| {
-                (
-                    code,
-                    World {
-                        ports: Arc::new(ports),
-                    },
-                )
-            })
-            .collect(),
+        worlds: worlds.clone(),
     };
     let mut api = Router::new();
     for (endpoint, handler) in api_endpoints() {
         api = api.route(endpoint.template.as_str(), handler);
     }
-    let api = api
+    let mut api = api
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
-        .layer(middleware::from_fn_with_state(fault_state, faults::apply))
+        .layer(middleware::from_fn_with_state(layers.faults, faults::apply))
         .layer(middleware::from_fn_with_state(
-            Arc::new(credentials),
+            Arc::new(layers.credentials),
             authenticate,
         ));
+    if let Some(store) = layers.store {
+        api = api.layer(middleware::from_fn_with_state(
+            (store, worlds),
+            commit_writes,
+        ));
+    }
     Router::new()
         .route(OPENAPI_PATH, get(openapi_description))
         .method_not_allowed_fallback(method_not_allowed)
         .merge(api)
+        .layer(middleware::from_fn_with_state(
+            layers.journal,
+            journal::record,
+        ))
+        .merge(layers.admin)
         .layer(middleware::from_fn(log_request))
+}
+
+/// With a state file (C50): after a write request, and before its answer leaves, every record
+/// the worlds changed is committed to the file. A commit that fails turns the answer into a
+/// 504 `UNKNOWN_ERROR`, since the change is made in memory but not kept.
+async fn commit_writes(
+    State((store, worlds)): State<(Arc<Store>, Worlds)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let writes = !matches!(*request.method(), http::Method::GET | http::Method::HEAD);
+    let response = next.run(request).await;
+    if !writes {
+        return response;
+    }
+    let served = worlds.current();
+    let committed = tokio::task::spawn_blocking(move || store.commit(&served)).await;
+    match committed {
+        Ok(Ok(())) => response,
+        _ => {
+            tracing::error!("a change could not be written to the state file");
+            ApiError::unknown_error(
+                StatusCode::GATEWAY_TIMEOUT,
+                "The change could not be written to the state file; it may or may not be kept.",
+            )
+            .into_response()
+        }
+    }
 }
 
 /// Every endpoint of `leyr-wire`'s table with its handler: the routes the router mounts, and

@@ -217,7 +217,7 @@ async fn c31_a_drop_rate_of_one_does_the_work_and_loses_every_answer() {
         Err(_) => true,
     });
     let registered = leyr_domain::ports::PatientDirectory::get_patient(
-        harness.sandbox.ehr(),
+        &harness.sandbox.ehr(),
         &"10".parse().unwrap(),
         &leyr_domain::patient::PatientRef::National(NationalId::Personnummer(
             "198101012394".parse().unwrap(),
