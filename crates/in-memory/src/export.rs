@@ -69,15 +69,16 @@ impl InMemoryEhr {
             );
             let mut records = write(&unit.records);
             let changed = records.take_changed();
-            let mut seen = rustc_hash::FxHashSet::default();
-            // The last change of an appointment is its state now: write it once.
-            for position in changed.appointments.iter().rev() {
-                if seen.insert(*position) {
-                    if let Some(appointment) = unit.appointment(records.stored(*position)) {
-                        changes.push(Change::Appointment(appointment));
-                    }
-                }
-            }
+            // Each appointment once, as it is now, in creation order (a store appends new ones).
+            let mut positions = changed.appointments;
+            positions.sort_unstable();
+            positions.dedup();
+            changes.extend(
+                positions
+                    .into_iter()
+                    .filter_map(|position| unit.appointment(records.stored(position)))
+                    .map(Change::Appointment),
+            );
             for (patient, position) in changed.notes {
                 if let Some(note) = records.notes_of(&patient).get(position) {
                     changes.push(Change::Note {

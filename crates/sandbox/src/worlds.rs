@@ -95,7 +95,7 @@ impl Factory {
 
     /// The worlds of these datasets, one per profile in `ehr::PROFILES` order, or every
     /// problem the adapters found, with the `{emr}` of each.
-    pub(crate) fn from_datasets(
+    pub(crate) fn build_datasets(
         &self,
         datasets: Vec<(&'static EhrProfile, Dataset)>,
     ) -> Result<Vec<InMemoryEhr>, Vec<(&'static str, DatasetError)>> {

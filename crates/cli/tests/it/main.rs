@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod commands;
+mod crash;
 mod exit_codes;
 mod sandbox_binary;
 

@@ -241,7 +241,7 @@ pub(crate) fn load(
 ) -> Result<Vec<leyr_in_memory::InMemoryEhr>, Vec<state_doc::DocProblem>> {
     let read = state_doc::read(document, today)?;
     let datasets = read.datasets.clone();
-    factory.from_datasets(datasets).map_err(|problems| {
+    factory.build_datasets(datasets).map_err(|problems| {
         problems
             .iter()
             .map(|(emr, problem)| read.place(emr, problem))
@@ -416,23 +416,23 @@ fn scripted_of(doc: ScriptedDoc) -> Result<ScriptedFault, ApiError> {
         }
         None => None,
     };
-    if let Some(route) = &doc.matching.route {
-        if !known_routes().contains(&route.as_str()) {
-            return Err(bad_input(
-                "body",
-                &["match", "route"],
-                "Not a route template of Leyr's API relative to the care unit, e.g. /appointments or /appointments/{appointment_id}, or /care-units.",
-            ));
-        }
+    if let Some(route) = &doc.matching.route
+        && !known_routes().contains(&route.as_str())
+    {
+        return Err(bad_input(
+            "body",
+            &["match", "route"],
+            "Not a route template of Leyr's API relative to the care unit, e.g. /appointments or /appointments/{appointment_id}, or /care-units.",
+        ));
     }
-    if let Some(emr) = &doc.matching.emr {
-        if ehr::profile(emr).is_none() {
-            return Err(bad_input(
-                "body",
-                &["match", "emr"],
-                "No EHR profile has this code.",
-            ));
-        }
+    if let Some(emr) = &doc.matching.emr
+        && ehr::profile(emr).is_none()
+    {
+        return Err(bad_input(
+            "body",
+            &["match", "emr"],
+            "No EHR profile has this code.",
+        ));
     }
     Ok(ScriptedFault {
         fault,
@@ -541,7 +541,7 @@ async fn messages(
         })
         .collect();
     // Newest first over every EHR; each EHR's own list is newest first already.
-    all.sort_by(|a, b| b.1.sent_at.cmp(&a.1.sent_at));
+    all.sort_by_key(|(_, message)| std::cmp::Reverse(message.sent_at));
     all.truncate(limit);
     let docs: Vec<MessageDoc> = all
         .into_iter()

@@ -4,6 +4,7 @@
 //! built, in `leyr-cli`. Set `TEST_LOG=1` to see the request logs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin;
 mod appointments;
 mod auth;
 mod catalog;

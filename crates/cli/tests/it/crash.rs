@@ -1,0 +1,181 @@
+//! The state file survives `kill -9` (C50): concurrent bookings against a `leyr-sandbox --state`
+//! process, a SIGKILL in the middle of them, a restart on the same file; every booking that got
+//! a 2xx answer is there, and the world loads (every rule of the fake holds, so nothing is
+//! half-written). Twenty rounds, each killed at another moment.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const CU: &str = "/api/emrs/takecare/care-units/10";
+const ALFA: &str = "197110021834";
+const ROUNDS: u64 = 20;
+const WORKERS: usize = 8;
+
+struct Process {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(state: &std::path::Path) -> Process {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leyr-sandbox"))
+        .args(["--addr", "127.0.0.1:0", "--start-date", "2024-03-25"])
+        .args(["--clock", "manual=2024-03-25T07:30:00+01:00"])
+        .arg("--state")
+        .arg(state)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut first_line = String::new();
+    BufReader::new(stdout).read_line(&mut first_line).unwrap();
+    let url = first_line
+        .trim_end()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
+        .to_owned();
+    Process { child, url }
+}
+
+fn kill_9(process: &mut Process) {
+    let status = Command::new("kill")
+        .args(["-KILL", &process.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = process.child.wait();
+}
+
+/// TakeCare's appointments in the state document.
+async fn appointments(http: &reqwest::Client, url: &str) -> Vec<Value> {
+    let state: Value = http
+        .get(format!("{url}/_sandbox/state"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    state["emrs"][0]["care_units"][0]["appointments"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn c50_every_acknowledged_booking_survives_kill_9_twenty_times_out_of_twenty() {
+    let dir = std::env::temp_dir().join(format!("leyr-crash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let (mut acknowledged_total, mut survived_total) = (0, 0);
+    for round in 0..ROUNDS {
+        let state = dir.join(format!("round-{round}.sqlite"));
+        let _ = std::fs::remove_file(&state);
+        let mut process = start(&state);
+        let url = process.url.clone();
+        let slots: Vec<Value> = http
+            .get(format!("{url}{CU}/timeslots"))
+            .header("x-leyr-client-id", "crash-test")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let seeded = appointments(&http, &url).await.len();
+        let slots = Arc::new(Mutex::new(slots));
+        let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+        let mut workers = Vec::new();
+        for _ in 0..WORKERS {
+            let (http, url) = (http.clone(), url.clone());
+            let (slots, acknowledged) = (Arc::clone(&slots), Arc::clone(&acknowledged));
+            workers.push(tokio::spawn(async move {
+                loop {
+                    let Some(slot) = slots.lock().unwrap().pop() else {
+                        return;
+                    };
+                    let body = json!({
+                        "start": slot["start"], "end": slot["end"], "patient_id": ALFA,
+                        "resource_id": slot["resource_id"],
+                        "healthcare_service_id": slot["healthcare_service_id"],
+                    });
+                    let sent = http
+                        .post(format!("{url}{CU}/appointments"))
+                        .header("x-leyr-client-id", "crash-test")
+                        .json(&body)
+                        .send()
+                        .await;
+                    // Once the process is gone, every request fails: stop.
+                    let Ok(response) = sent else { return };
+                    if response.status().is_success() {
+                        let Ok(created) = response.json::<Value>().await else {
+                            return;
+                        };
+                        let id = created[0]["id"].as_str().unwrap().to_owned();
+                        acknowledged.lock().unwrap().push(id);
+                    }
+                }
+            }));
+        }
+        // Kill at another moment each round, mid-load.
+        tokio::time::sleep(Duration::from_millis(60 + round * 17)).await;
+        kill_9(&mut process);
+        for worker in workers {
+            worker.await.unwrap();
+        }
+        assert!(
+            !slots.lock().unwrap().is_empty(),
+            "round {round}: killed mid-load, not after it"
+        );
+        let acknowledged = acknowledged.lock().unwrap().clone();
+        assert!(
+            !acknowledged.is_empty(),
+            "round {round}: the load ran before the kill"
+        );
+
+        // The same file: the world loads, so every rule holds (no overlap, no dangling record).
+        let restarted = start(&state);
+        assert!(restarted.url.starts_with("http://127.0.0.1:"));
+        let stored = appointments(&http, &restarted.url).await;
+        for id in &acknowledged {
+            let found = stored
+                .iter()
+                .find(|appointment| appointment["id"] == id.as_str());
+            let found =
+                found.unwrap_or_else(|| panic!("round {round}: an acknowledged booking is lost"));
+            assert_eq!(found["status"], "booked", "round {round}");
+            assert_eq!(found["patient_id"], ALFA, "round {round}");
+        }
+        // Anything beyond them is a whole booking whose answer the kill cut off.
+        let extra = stored.len() - seeded - acknowledged.len();
+        assert!(
+            extra <= WORKERS,
+            "round {round}: {extra} unacknowledged bookings, more than were in flight"
+        );
+        acknowledged_total += acknowledged.len();
+        survived_total += acknowledged.len();
+        drop(restarted);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", state.display()));
+        }
+    }
+    println!(
+        "crash test: {ROUNDS}/{ROUNDS} rounds passed; {survived_total} of {acknowledged_total} acknowledged bookings found after kill -9"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
