@@ -17,13 +17,10 @@
 //!   server never answers 5xx, every answer matches its schema, status codes and content
 //!   types are documented, and invalid data is refused.
 
-use std::env;
-use std::fs;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::Command;
 
-use crate::{Result, cargo, check_status, workspace_root};
+use crate::python::{self, release_sandbox};
+use crate::{Result, check_status, target_dir, workspace_root};
 
 /// The Schemathesis release the task installs.
 const SCHEMATHESIS: &str = "4.32.5";
@@ -40,33 +37,16 @@ const CLIENT_SECRET: &str = "fuzz-secret";
 /// The checks not run, with the reason in the module documentation.
 const EXCLUDED_CHECKS: &str = "positive_data_acceptance";
 
-/// Stops the sandbox when the run ends, however it ends. Keeps its stdout open meanwhile.
-struct Running {
-    child: Child,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 pub(crate) fn run() -> Result {
     let root = workspace_root();
-    let target = env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    cargo(&[
-        "build",
-        "--release",
-        "--locked",
-        "-p",
-        "leyr-cli",
-        "--bin",
-        "leyr-sandbox",
-    ])?;
-    let schemathesis = install(&target.join("fuzz-api"))?;
-    let (_sandbox, url) = start(&target.join("release").join("leyr-sandbox"))?;
+    let target = target_dir();
+    let binary = release_sandbox()?;
+    let bin = python::venv(
+        &target.join("fuzz-api"),
+        &[format!("schemathesis=={SCHEMATHESIS}")],
+    )?;
+    let schemathesis = bin.join("schemathesis");
+    let (_sandbox, url) = python::start_sandbox(&binary, &["--client-secret", CLIENT_SECRET])?;
     let report = target.join("fuzz-api").join("report");
     let status = Command::new(schemathesis)
         .arg("run")
@@ -88,55 +68,4 @@ pub(crate) fn run() -> Result {
         .current_dir(&root)
         .status()?;
     check_status("schemathesis run", status)
-}
-
-/// Creates the virtual environment and installs [`SCHEMATHESIS`] unless it is there already;
-/// returns the `schemathesis` executable.
-fn install(dir: &Path) -> Result<PathBuf> {
-    let venv = dir.join("venv");
-    let bin = venv.join("bin");
-    let marker = venv.join(format!("schemathesis-{SCHEMATHESIS}"));
-    if !marker.exists() {
-        if venv.exists() {
-            fs::remove_dir_all(&venv)?;
-        }
-        fs::create_dir_all(dir)?;
-        let python = env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        let status = Command::new(&python)
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .map_err(|error| format!("`{python}` is needed for the API fuzzing: {error}"))?;
-        check_status("python3 -m venv", status)?;
-        let status = Command::new(bin.join("pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .arg(format!("schemathesis=={SCHEMATHESIS}"))
-            .status()?;
-        check_status("pip install schemathesis", status)?;
-        fs::write(&marker, SCHEMATHESIS)?;
-    }
-    Ok(bin.join("schemathesis"))
-}
-
-/// Starts the sandbox on a free loopback port; returns it and its base URL.
-fn start(binary: &Path) -> Result<(Running, String)> {
-    let mut child = Command::new(binary)
-        .args(["--addr", "127.0.0.1:0"])
-        .args(["--client-secret", CLIENT_SECRET])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("the sandbox has no stdout")?;
-    let mut running = Running {
-        child,
-        stdout: BufReader::new(stdout),
-    };
-    let mut line = String::new();
-    running.stdout.read_line(&mut line)?;
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .ok_or_else(|| format!("the sandbox did not start: {line:?}"))?
-        .to_owned();
-    Ok((running, url))
 }

@@ -19,13 +19,16 @@ use std::time::Instant;
 mod fuzz_api;
 mod json;
 mod openapi;
+mod python;
+mod python_example;
 mod tidy;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
 
 const USAGE: &str = "usage: cargo xtask <task>
 tasks:
-  ci       fmt check, tidy, lint, test, openapi check, docs, fuzz-api: everything CI runs
+  ci       fmt check, tidy, lint, test, openapi check, docs, fuzz-api, python-example:
+           everything CI runs
   fmt      format the workspace
   lint     clippy on every target with warnings denied
   test     every test of the workspace
@@ -33,6 +36,9 @@ tasks:
            (`--check`: fail if the file is stale instead)
   fuzz-api start a release sandbox and fuzz it from its own OpenAPI description
            (Schemathesis, installed into a virtual environment under the target directory)
+  python-example
+           run examples/python's pytest against a release sandbox (requests and pytest,
+           pinned, installed into a virtual environment under the target directory)
   docs     rustdoc with warnings denied
   tidy     the workspace's own rules (layering, domain I/O, clock, manifests)
   bench    every benchmark (not part of ci: timings are noisy)";
@@ -51,6 +57,7 @@ fn main() -> ExitCode {
         },
         Some("docs") => docs(),
         Some("fuzz-api") => fuzz_api::run(),
+        Some("python-example") => python_example::run(),
         Some("tidy") => tidy::run(&workspace_root()),
         Some("bench") => cargo(&["bench", "--workspace", "--locked"]),
         _ => Err(USAGE.into()),
@@ -71,7 +78,13 @@ fn ci() -> Result {
     step("test", test)?;
     step("openapi", || openapi::check(&workspace_root()))?;
     step("docs", docs)?;
-    step("fuzz-api", fuzz_api::run)
+    step("fuzz-api", fuzz_api::run)?;
+    step("python-example", python_example::run)
+}
+
+/// The target directory cargo builds into.
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_root().join("target"), PathBuf::from)
 }
 
 fn lint() -> Result {
