@@ -116,3 +116,38 @@ pub(crate) async fn record(
     });
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use leyr_in_memory::ManualClock;
+
+    use super::*;
+
+    fn entry(status: u16) -> JournalEntry {
+        JournalEntry {
+            time: "2024-03-25T07:30:00+01:00".to_owned(),
+            method: "GET".to_owned(),
+            route: None,
+            status,
+            error_codes: Vec::new(),
+            duration_ms: 0.0,
+            fault: None,
+        }
+    }
+
+    #[test]
+    fn the_journal_keeps_the_newest_ten_thousand_newest_first() {
+        let journal = Journal::new(Arc::new(ManualClock::default()));
+        for n in 0..JOURNAL_CAPACITY + 50 {
+            journal.push(entry(u16::try_from(n % 600).unwrap()));
+        }
+        let kept = journal.newest(usize::MAX);
+        assert_eq!(kept.len(), JOURNAL_CAPACITY);
+        let last = JOURNAL_CAPACITY + 49;
+        assert_eq!(kept[0].status, u16::try_from(last % 600).unwrap());
+        assert_eq!(kept[JOURNAL_CAPACITY - 1].status, 50);
+        assert_eq!(journal.newest(3).len(), 3);
+        journal.clear();
+        assert!(journal.newest(10).is_empty());
+    }
+}

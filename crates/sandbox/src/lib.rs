@@ -204,10 +204,34 @@
 //! | `--rate-503`, `--rate-429`, `--rate-drop` | shares of requests answered 503, 429, or done and dropped |
 //! | `--retry-after` | `Retry-After` of the 429 answers, in seconds |
 //! | `--latency-ms` | latency added to every request |
+//! | `--admin-token` (env `LEYR_SANDBOX_ADMIN_TOKEN`) | require `x-sandbox-admin-token` on `/_sandbox/` (C49) |
+//! | `--clock system\|manual[=<RFC 3339>]` | a clock `PUT /_sandbox/clock` moves (C49) |
+//! | `--state FILE` | keep the world in an SQLite file (C50) |
+//! | `--dataset FILE` | start from a state document (C49) |
 //!
 //! A binary offers the command by flattening [`SandboxArgs`] into its own `clap` command and
 //! calling [`serve`] with its clock (which prints the `listening on` line), or [`serve_with`] to
 //! announce the address itself.
+//!
+//! # Administration (C49)
+//!
+//! Under `/_sandbox/`, outside Leyr's `/api/` tree and never opened by Leyr's credentials:
+//! `health` (always open), `reset`, `state` (`GET` exports every EHR's world as one JSON
+//! document, `PUT` replaces it all or nothing, with every problem reported), `faults` (scripted
+//! faults matched by method, route template relative to `{CU}`, and `{emr}`), `requests` (the
+//! newest [`JOURNAL_CAPACITY`] requests to Leyr's routes, by route template only), `messages`
+//! (the confirmation codes "sent", phones masked) and `clock` (with
+//! [`SandboxBuilder::settable_clock`]; forward only, 409 otherwise). With
+//! [`SandboxBuilder::admin_token`] every route but `health` needs the
+//! [`ADMIN_TOKEN_HEADER`]; without one, administration is open on a loopback address and off
+//! (404) on any other ([`RunningSandbox::admin_enabled`]). See ADR 0013.
+//!
+//! # A state file (C50)
+//!
+//! With [`SandboxBuilder::state_file`] the world lives in an SQLite file as well: each write's
+//! changed records are committed before the answer, so a restart (even after `kill -9`) finds
+//! every acknowledged write and nothing half-done. A file that is not a sandbox state file, or of
+//! another layout ([`SCHEMA_VERSION`]), is refused with a [`StateFileError`] and left as it was.
 //!
 //! # Patient data
 //!

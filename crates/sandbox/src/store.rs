@@ -133,11 +133,16 @@ impl Store {
                 found: version,
             });
         }
-        // Durable before the answer (C50): WAL, and a sync at every commit.
-        connection
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-            .map_err(open_error)?;
+        // Durable before the answer (C50): WAL, and a sync at every commit. Set only once the
+        // file is known to be ours (or new), and after a held world has been read: a file that
+        // is refused is left exactly as it was.
+        let durable = |connection: &Connection| {
+            connection
+                .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+                .map_err(open_error)
+        };
         if fresh {
+            durable(&connection)?;
             connection
                 .execute_batch(&format!(
                     "BEGIN; {SCHEMA} PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
@@ -154,6 +159,7 @@ impl Store {
             path: path.to_owned(),
             detail,
         })?;
+        durable(&connection)?;
         Ok((
             Self {
                 connection: Mutex::new(connection),

@@ -42,6 +42,7 @@ use utoipa::openapi::content::{Content, ContentBuilder};
 use utoipa::openapi::example::ExampleBuilder;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::info::{InfoBuilder, LicenseBuilder};
+use utoipa::openapi::link::{Link, LinkBuilder};
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, Parameter, ParameterBuilder, ParameterIn,
 };
@@ -139,6 +140,9 @@ It names no server: it is relative to wherever the sandbox listens.";
 /// The error of serializing the document, which its types never cause.
 pub fn to_json(document: &OpenApi) -> Result<String, serde_json::Error> {
     let mut text = serde_json::to_string_pretty(document)?;
+    // utoipa 5 writes a Link's `operationId` as `operation_id`; OpenAPI spells it in camel case.
+    // No schema of this document has a property of that name (tested), so the key is a link's.
+    text = text.replace("\"operation_id\": ", "\"operationId\": ");
     text.push('\n');
     Ok(text)
 }
@@ -571,13 +575,17 @@ fn describe(endpoint: Endpoint, schemas: &mut Schemas) -> Option<utoipa::openapi
 
     let takes_body = body.is_some();
     let mut responses = ResponsesBuilder::new();
+    let first = endpoint.operations().next();
     for (status, description, payload) in answers {
-        responses = responses.response(
-            status.to_string(),
-            ResponseBuilder::new()
-                .description(description)
-                .content(JSON, payload.content()),
-        );
+        let mut response = ResponseBuilder::new()
+            .description(description)
+            .content(JSON, payload.content());
+        if (200..300).contains(&status) {
+            for (name, link) in first.map(links).unwrap_or_default() {
+                response = response.link(name, link);
+            }
+        }
+        responses = responses.response(status.to_string(), response);
     }
     for failure in Failure::ALL {
         if failure.applies(takes_body) {
@@ -606,6 +614,65 @@ fn describe(endpoint: Endpoint, schemas: &mut Schemas) -> Option<utoipa::openapi
         )
         .build();
     Some(operation)
+}
+
+/// The operation id of the endpoint that serves `operation`: the names of every operation the
+/// endpoint serves, joined by `_or_`, as [`describe`] writes it.
+fn operation_id(operation: Operation) -> Option<String> {
+    let endpoint = route::endpoints()
+        .into_iter()
+        .find(|endpoint| endpoint.operations().any(|served| served == operation))?;
+    let names: Vec<&str> = endpoint.operations().map(|served| served.name()).collect();
+    Some(names.join("_or_"))
+}
+
+/// The OpenAPI links of a success answer of `operation`: where the id it answers leads, for
+/// clients and for stateful testing (Schemathesis follows them). `{emr}` and `{care_unit_id}`
+/// come from the request's own path.
+fn links(operation: Operation) -> Vec<(String, Link)> {
+    use Operation as Op;
+    let (id, value, targets): (&str, &str, &[Op]) = match operation {
+        Op::Book => (
+            "appointment_id",
+            "$response.body#/0/id",
+            &[Op::GetAppointment, Op::Reschedule],
+        ),
+        Op::ListAppointments => (
+            "appointment_id",
+            "$response.body#/0/id",
+            &[Op::GetAppointment, Op::Reschedule],
+        ),
+        Op::RegisterPatient => (
+            "patient_id",
+            "$response.body#/emr_id",
+            &[
+                Op::GetPatient,
+                Op::ListNotes,
+                Op::WriteNote,
+                Op::UploadDocument,
+            ],
+        ),
+        Op::FindPatients => (
+            "patient_id",
+            "$response.body#/0/emr_id",
+            &[Op::GetPatient, Op::ListNotes],
+        ),
+        _ => return Vec::new(),
+    };
+    targets
+        .iter()
+        .filter_map(|&target| {
+            let operation_id = operation_id(target)?;
+            let link = LinkBuilder::new()
+                .operation_id(operation_id.clone())
+                .parameter("emr", "$request.path.emr")
+                .parameter("care_unit_id", "$request.path.care_unit_id")
+                .parameter(id, value)
+                .description(format!("The {id} this answer names."))
+                .build();
+            Some((operation_id, link))
+        })
+        .collect()
 }
 
 /// The path parameter `field`: a string, percent-encoded on its own (C9).
@@ -1467,6 +1534,41 @@ mod tests {
             .map(ErrorCode::as_string)
             .collect();
         assert_eq!(values("ErrorCode"), documented);
+    }
+
+    #[test]
+    fn links_name_operations_that_exist_in_openapi_spelling() {
+        let raw = serde_json::to_string(&document()).unwrap();
+        let link_keys = raw.matches("\"operation_id\":").count();
+        let text = to_json(&document()).unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let mut ids = Vec::new();
+        let mut targets = Vec::new();
+        for item in value["paths"].as_object().unwrap().values() {
+            for operation in item.as_object().unwrap().values() {
+                let Some(id) = operation.get("operationId") else {
+                    continue;
+                };
+                ids.push(id.as_str().unwrap().to_owned());
+                for response in operation["responses"].as_object().unwrap().values() {
+                    for link in response
+                        .get("links")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        targets.push(link.1["operationId"].as_str().unwrap().to_owned());
+                    }
+                }
+            }
+        }
+        assert_eq!(targets.len(), link_keys, "every renamed key was a link's");
+        assert!(!text.contains("\"operation_id\""));
+        assert!(targets.contains(&"get_appointment".to_owned()));
+        assert!(targets.contains(&"get_patient".to_owned()));
+        for target in &targets {
+            assert!(ids.contains(target), "{target}");
+        }
     }
 
     #[test]

@@ -584,3 +584,91 @@ async fn an_appointment_window_that_does_not_end_after_it_starts_is_bad_input() 
         }
     }
 }
+
+#[tokio::test]
+async fn tracked_changes_give_each_changed_record_once_as_it_is_now() {
+    let clock = ManualClock::default();
+    let ehr = InMemoryEhr::builder()
+        .clock(Arc::new(clock))
+        .track_changes()
+        .build()
+        .unwrap();
+    assert!(ehr.take_changes().is_empty(), "loading is not a change");
+    let first = book(&ehr, seed::TEST_PATIENTS[0], &a_free_slot(&ehr, 1).await).await;
+    let second = book(&ehr, seed::TEST_PATIENTS[0], &a_free_slot(&ehr, 2).await).await;
+    ehr.cancel(&care_unit(), first.id(), &Cancellation::default())
+        .await
+        .unwrap();
+    let changes = ehr.take_changes();
+    let appointments: Vec<_> = changes
+        .iter()
+        .filter_map(|change| match change {
+            leyr_in_memory::Change::Appointment(appointment) => Some(appointment),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(appointments.len(), 2, "each appointment once");
+    assert_eq!(appointments[0].id(), first.id(), "in creation order");
+    assert_eq!(
+        appointments[0].status(),
+        &AppointmentStatus::Cancelled,
+        "as it is now"
+    );
+    assert_eq!(appointments[1].id(), second.id());
+    assert!(ehr.take_changes().is_empty(), "taken once");
+
+    let untracked = InMemoryEhr::seeded(ehr.clock());
+    book(
+        &untracked,
+        seed::TEST_PATIENTS[0],
+        &a_free_slot(&untracked, 1).await,
+    )
+    .await;
+    assert!(untracked.take_changes().is_empty());
+}
+
+#[test]
+fn every_problem_of_a_dataset_is_reported_and_held_appointments_may_not_overlap() {
+    let mut unit = custom_unit();
+    let start = stockholm(2025, 1, 7, 8, 0);
+    let appointment = |id: &str, status: AppointmentStatus, minutes: i64| {
+        leyr_domain::appointment::Appointment::new(leyr_domain::appointment::AppointmentParts {
+            id: leyr_domain::ids::AppointmentId::new(id).unwrap(),
+            status,
+            start: start + TimeDelta::minutes(minutes),
+            end: start + TimeDelta::minutes(minutes + 45),
+            comment: None,
+            care_unit_id: CareUnitId::new("20").unwrap(),
+            patient: None,
+            resource_id: Some(resource("R")),
+            healthcare_service_id: Some(service("X")),
+        })
+        .unwrap()
+    };
+    unit.appointments = vec![
+        appointment("a", AppointmentStatus::Booked, 0),
+        appointment("b", AppointmentStatus::Booked, 30),
+        // Cancelled ones hold nothing; one starting as another ends does not overlap.
+        appointment("c", AppointmentStatus::Cancelled, 10),
+        appointment("d", AppointmentStatus::AwaitingConfirmation, 75),
+        appointment("a", AppointmentStatus::Cancelled, 200),
+    ];
+    let problems = InMemoryEhr::builder()
+        .dataset(Dataset {
+            care_units: vec![unit],
+        })
+        .try_build()
+        .unwrap_err();
+    let care_unit = CareUnitId::new("20").unwrap();
+    assert_eq!(
+        problems,
+        vec![
+            DatasetError::Duplicate {
+                care_unit: care_unit.clone(),
+                entity: Entity::Appointment
+            },
+            // a and b overlap; d starts as b ends.
+            DatasetError::Overlap { care_unit },
+        ]
+    );
+}
