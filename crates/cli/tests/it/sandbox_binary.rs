@@ -181,6 +181,28 @@ fn the_binary_refuses_a_rate_above_one() {
     assert!(output.stdout.is_empty());
 }
 
+/// C50: a file that is not a sandbox state file stops the binary with exit code 1 and a clear
+/// message, and the file is left as it was.
+#[test]
+fn the_binary_refuses_a_foreign_state_file_with_exit_code_1() {
+    let dir = std::env::temp_dir().join(format!("leyr-foreign-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("notes.txt");
+    std::fs::write(&file, "my notes, not a database\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_leyr-sandbox"))
+        .args(["--addr", "127.0.0.1:0", "--state"])
+        .arg(&file)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "it never said it was listening");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is not a Leyr sandbox state file"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "my notes, not a database\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Patient data never reaches the logs: requests are logged by method, route template, status
 /// and latency only, never the URI, its query, a header or the body. Checked on stderr at the
 /// `trace` level, where every event of every crate is written.

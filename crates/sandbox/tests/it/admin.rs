@@ -776,6 +776,36 @@ async fn c50_a_foreign_or_incompatible_file_is_refused_and_left_as_it_was() {
 }
 
 #[tokio::test]
+async fn c50_a_state_file_whose_records_cannot_be_loaded_is_refused() {
+    let path = temp_file("corrupt.sqlite");
+    let first = {
+        let path = path.clone();
+        Harness::with(move |builder| builder.state_file(path)).await
+    };
+    first.sandbox.shutdown().await.unwrap();
+    {
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        let changed = connection
+            .execute(
+                "UPDATE records SET body = '{\"id\": 1' WHERE seq = (SELECT min(seq) FROM records)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let refused = Sandbox::builder(Arc::new(ManualClock::new(monday_morning())))
+        .state_file(&path)
+        .spawn("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, StartError::StateFile(StateFileError::Corrupt { .. })),
+        "{refused:?}"
+    );
+    assert!(refused.to_string().contains("cannot be loaded"), "{refused}");
+}
+
+#[tokio::test]
 async fn c49_a_dataset_file_starts_the_world_and_a_bad_one_is_refused() {
     let harness = Harness::start().await;
     let mut state = harness.state().await;
