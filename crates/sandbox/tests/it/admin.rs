@@ -691,6 +691,9 @@ async fn c50_a_restart_on_the_state_file_keeps_every_acknowledged_write() {
     );
     let read = second.get(&format!("{CU}/appointments/{id}")).await;
     assert_eq!(read.body["status"], "cancelled");
+    // New bookings get new ids, though the id sequence starts again.
+    let again = second.book(&second.first_slot(EHN, "1001").await, ALFA, None).await;
+    assert_ne!(again["id"].as_str().unwrap(), id);
 
     // A reset is kept too.
     second
