@@ -198,8 +198,14 @@ fn the_binary_refuses_a_foreign_state_file_with_exit_code_1() {
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty(), "it never said it was listening");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("is not a Leyr sandbox state file"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "my notes, not a database\n");
+    assert!(
+        stderr.contains("is not a Leyr sandbox state file"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "my notes, not a database\n"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -692,7 +692,9 @@ async fn c50_a_restart_on_the_state_file_keeps_every_acknowledged_write() {
     let read = second.get(&format!("{CU}/appointments/{id}")).await;
     assert_eq!(read.body["status"], "cancelled");
     // New bookings get new ids, though the id sequence starts again.
-    let again = second.book(&second.first_slot(EHN, "1001").await, ALFA, None).await;
+    let again = second
+        .book(&second.first_slot(EHN, "1001").await, ALFA, None)
+        .await;
     assert_ne!(again["id"].as_str().unwrap(), id);
 
     // A reset is kept too.
@@ -802,10 +804,16 @@ async fn c50_a_state_file_whose_records_cannot_be_loaded_is_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(refused, StartError::StateFile(StateFileError::Corrupt { .. })),
+        matches!(
+            refused,
+            StartError::StateFile(StateFileError::Corrupt { .. })
+        ),
         "{refused:?}"
     );
-    assert!(refused.to_string().contains("cannot be loaded"), "{refused}");
+    assert!(
+        refused.to_string().contains("cannot be loaded"),
+        "{refused}"
+    );
 }
 
 #[tokio::test]
