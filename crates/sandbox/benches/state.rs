@@ -5,6 +5,8 @@
 //!
 //! Run with `cargo bench -p leyr-sandbox --bench state`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+// A benchmark without criterion: its figures are its output.
+#![allow(clippy::print_stdout, clippy::cast_precision_loss)]
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
