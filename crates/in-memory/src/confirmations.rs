@@ -92,6 +92,65 @@ pub fn mask_phone(phone: &PhoneNumber) -> String {
         .collect()
 }
 
+/// A confirmation as data: what an export holds and a dataset restores, so that a code sent
+/// before a restart still confirms after it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConfirmationRecord {
+    /// The id to confirm: the booking's own, or the new id of a cancellation.
+    pub appointment_id: AppointmentId,
+    /// What it confirms.
+    pub kind: ConfirmationKind,
+    /// The code sent.
+    pub code: ConfirmationCode,
+    /// Wrong codes given so far (at [`MAX_WRONG_CODES`] every further code is refused).
+    pub wrong_codes: u8,
+    /// When the code lapses, on the EHR's clock.
+    pub expires_at: DateTime<FixedOffset>,
+    /// Used or lapsed: every further code is refused.
+    pub settled: bool,
+    /// The phone the code was sent to, masked as in [`ConfirmationMessage::masked_phone`].
+    pub masked_phone: Option<String>,
+}
+
+impl fmt::Debug for ConfirmationRecord {
+    // The code is a secret until it is used; a comment may hold anything.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfirmationRecord")
+            .field("appointment_id", &self.appointment_id)
+            .field("wrong_codes", &self.wrong_codes)
+            .field("expires_at", &self.expires_at)
+            .field("settled", &self.settled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a [`ConfirmationRecord`] confirms.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfirmationKind {
+    /// A booking, whose id is the appointment's own.
+    Booking,
+    /// The cancellation of `original`, with the caller's comment.
+    Cancellation {
+        /// The appointment the code cancels.
+        original: AppointmentId,
+        /// The comment the cancellation appends.
+        comment: Option<Comment>,
+    },
+}
+
+impl fmt::Debug for ConfirmationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Booking => f.write_str("Booking"),
+            Self::Cancellation { original, .. } => f
+                .debug_struct("Cancellation")
+                .field("original", original)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
 /// One code waiting for the patient.
 #[derive(Debug, Clone)]
 pub(crate) struct Pending {
@@ -102,6 +161,7 @@ pub(crate) struct Pending {
     pub(crate) expires_at: DateTime<Utc>,
     /// Used or lapsed: every further code is refused.
     pub(crate) settled: bool,
+    masked_phone: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +172,24 @@ pub(crate) enum PendingKind {
         original: AppointmentId,
         comment: Option<Comment>,
     },
+}
+
+fn record(id: &AppointmentId, pending: &Pending) -> ConfirmationRecord {
+    ConfirmationRecord {
+        appointment_id: id.clone(),
+        kind: match &pending.kind {
+            PendingKind::Booking => ConfirmationKind::Booking,
+            PendingKind::Cancellation { original, comment } => ConfirmationKind::Cancellation {
+                original: original.clone(),
+                comment: comment.clone(),
+            },
+        },
+        code: pending.code.clone(),
+        wrong_codes: pending.wrong,
+        expires_at: leyr_domain::time::in_stockholm(&pending.expires_at),
+        settled: pending.settled,
+        masked_phone: pending.masked_phone.clone(),
+    }
 }
 
 /// Why a code was refused.
@@ -133,6 +211,8 @@ pub(crate) struct Confirmations {
     messages: VecDeque<ConfirmationMessage>,
     codes: SplitMix64,
     fixed_code: Option<ConfirmationCode>,
+    /// The ids whose confirmation changed since last taken, when changes are tracked.
+    changed: Option<Vec<AppointmentId>>,
 }
 
 impl fmt::Debug for Confirmations {
@@ -152,7 +232,97 @@ impl Confirmations {
             messages: VecDeque::new(),
             codes: SplitMix64::new(seed ^ 0xC0DE_5EED_0000_0946),
             fixed_code,
+            changed: None,
         }
+    }
+
+    /// From now on, remember which confirmations change.
+    pub(crate) fn track_changes(&mut self) {
+        self.changed.get_or_insert_with(Vec::new);
+    }
+
+    fn mark(&mut self, id: &AppointmentId) {
+        if let Some(changed) = &mut self.changed {
+            changed.push(id.clone());
+        }
+    }
+
+    /// The confirmations changed since the last call, as they are now, each once.
+    pub(crate) fn take_changed(&mut self) -> Vec<(CareUnitId, ConfirmationRecord)> {
+        let mut ids = self
+            .changed
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let mut seen = rustc_hash::FxHashSet::default();
+        ids.retain(|id| seen.insert(id.clone()));
+        ids.iter()
+            .filter_map(|id| {
+                let pending = self.pending.get(id)?;
+                Some((pending.care_unit.clone(), record(id, pending)))
+            })
+            .collect()
+    }
+
+    /// Every confirmation of `care_unit`, ordered by id.
+    pub(crate) fn records_of(&self, care_unit: &CareUnitId) -> Vec<ConfirmationRecord> {
+        let mut records: Vec<ConfirmationRecord> = self
+            .pending
+            .iter()
+            .filter(|(_, pending)| pending.care_unit == *care_unit)
+            .map(|(id, pending)| record(id, pending))
+            .collect();
+        records.sort_by(|a, b| a.appointment_id.cmp(&b.appointment_id));
+        records
+    }
+
+    /// Restores a confirmation of `care_unit` from data; `false` if its id has one already.
+    pub(crate) fn restore(&mut self, care_unit: &CareUnitId, record: ConfirmationRecord) -> bool {
+        if self.pending.contains_key(&record.appointment_id) {
+            return false;
+        }
+        let expires_at = record.expires_at.with_timezone(&Utc);
+        // The message that sent the code, as a patient would still have it.
+        self.send(ConfirmationMessage {
+            sent_at: leyr_domain::time::in_stockholm(&(expires_at - CODE_LIFETIME)),
+            care_unit_id: care_unit.clone(),
+            appointment_id: record.appointment_id.clone(),
+            purpose: match record.kind {
+                ConfirmationKind::Booking => ConfirmationPurpose::Booking,
+                ConfirmationKind::Cancellation { .. } => ConfirmationPurpose::Cancellation,
+            },
+            code: record.code.clone(),
+            masked_phone: record.masked_phone.clone(),
+        });
+        let kind = match record.kind {
+            ConfirmationKind::Booking => {
+                if !record.settled {
+                    self.open_bookings
+                        .entry(care_unit.clone())
+                        .or_default()
+                        .entry(expires_at)
+                        .or_default()
+                        .push(record.appointment_id.clone());
+                }
+                PendingKind::Booking
+            }
+            ConfirmationKind::Cancellation { original, comment } => {
+                PendingKind::Cancellation { original, comment }
+            }
+        };
+        self.pending.insert(
+            record.appointment_id,
+            Pending {
+                care_unit: care_unit.clone(),
+                kind,
+                code: record.code,
+                wrong: record.wrong_codes,
+                expires_at,
+                settled: record.settled,
+                masked_phone: record.masked_phone,
+            },
+        );
+        true
     }
 
     /// Starts a confirmation for `id` and "sends" its code.
@@ -188,17 +358,16 @@ impl Confirmations {
             }
             PendingKind::Cancellation { .. } => ConfirmationPurpose::Cancellation,
         };
-        if self.messages.len() == MESSAGE_LOG_CAPACITY {
-            self.messages.pop_front();
-        }
-        self.messages.push_back(ConfirmationMessage {
+        let masked_phone = phone.map(mask_phone);
+        self.send(ConfirmationMessage {
             sent_at: leyr_domain::time::in_stockholm(&now),
             care_unit_id: care_unit.clone(),
             appointment_id: id.clone(),
             purpose,
             code: code.clone(),
-            masked_phone: phone.map(mask_phone),
+            masked_phone: masked_phone.clone(),
         });
+        self.mark(&id);
         self.pending.insert(
             id,
             Pending {
@@ -208,8 +377,23 @@ impl Confirmations {
                 wrong: 0,
                 expires_at,
                 settled: false,
+                masked_phone,
             },
         );
+    }
+
+    fn send(&mut self, message: ConfirmationMessage) {
+        if self.messages.len() == MESSAGE_LOG_CAPACITY {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(message);
+    }
+
+    /// Puts the message log of restored confirmations in the order they were sent.
+    pub(crate) fn finish_restore(&mut self) {
+        self.messages
+            .make_contiguous()
+            .sort_by_key(|message| message.sent_at);
     }
 
     pub(crate) fn get(&self, id: &AppointmentId) -> Option<&Pending> {
@@ -232,10 +416,13 @@ impl Confirmations {
         }
         if pending.code != *code {
             pending.wrong += 1;
+            self.mark(id);
             return Some(Err(CodeRefusal::Wrong));
         }
         pending.settled = true;
-        Some(Ok(pending.clone()))
+        let settled = pending.clone();
+        self.mark(id);
+        Some(Ok(settled))
     }
 
     /// Whether a booking of `care_unit` may have lapsed by `now`.
@@ -265,6 +452,9 @@ impl Confirmations {
                 pending.settled = true;
                 lapsed.push(id);
             }
+        }
+        for id in &lapsed {
+            self.mark(id);
         }
         lapsed
     }

@@ -76,6 +76,9 @@ pub struct CareUnitData {
     pub notes: Vec<PatientNote>,
     /// Its documents' metadata (the content is never kept), each with its patient.
     pub documents: Vec<PatientDocument>,
+    /// Its confirmations by code (§9.3), settled or waiting, each naming an appointment of the
+    /// unit (the booking, or the original of a cancellation).
+    pub confirmations: Vec<crate::confirmations::ConfirmationRecord>,
     /// Explicit free slots, in any order; duplicates are dropped.
     pub timeslots: Vec<Timeslot>,
     /// The weekday slot generator, if slots are to be generated.
@@ -94,6 +97,7 @@ impl CareUnitData {
             appointments: Vec::new(),
             notes: Vec::new(),
             documents: Vec::new(),
+            confirmations: Vec::new(),
             timeslots: Vec::new(),
             weekday_slots: None,
         }
@@ -111,6 +115,7 @@ impl fmt::Debug for CareUnitData {
             .field("appointments", &self.appointments.len())
             .field("notes", &self.notes.len())
             .field("documents", &self.documents.len())
+            .field("confirmations", &self.confirmations.len())
             .field("timeslots", &self.timeslots.len())
             .field("weekday_slots", &self.weekday_slots)
             .finish()

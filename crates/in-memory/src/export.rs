@@ -12,6 +12,7 @@ use leyr_domain::patient::Patient;
 use leyr_domain::timeslot::Timeslot;
 
 use crate::InMemoryEhr;
+use crate::confirmations::ConfirmationRecord;
 use crate::dataset::{CareUnitData, Dataset, PatientDocument, PatientNote, ResourceData};
 use crate::state::{UnitState, read, write};
 
@@ -39,6 +40,13 @@ pub enum Change {
         /// The document's metadata and its patient.
         document: PatientDocument,
     },
+    /// A confirmation by code started, took a wrong code, was used or lapsed (§9.3).
+    Confirmation {
+        /// The care unit.
+        care_unit: CareUnitId,
+        /// The confirmation as it is now.
+        confirmation: ConfirmationRecord,
+    },
 }
 
 impl InMemoryEhr {
@@ -48,7 +56,16 @@ impl InMemoryEhr {
     #[must_use]
     pub fn export(&self) -> Dataset {
         Dataset {
-            care_units: self.world().units.iter().map(export_unit).collect(),
+            care_units: self
+                .world()
+                .units
+                .iter()
+                .map(|unit| {
+                    let mut data = export_unit(unit);
+                    data.confirmations = self.confirmations().records_of(&unit.care_unit.id);
+                    data
+                })
+                .collect(),
         }
     }
 
@@ -60,6 +77,9 @@ impl InMemoryEhr {
     #[must_use]
     pub fn take_changes(&self) -> Vec<Change> {
         let mut changes = Vec::new();
+        // Every unit's records stay locked until the confirmations are taken too: a booking
+        // and its code are made under one such lock, so they are taken together.
+        let mut held = Vec::with_capacity(self.world().units.len());
         for unit in &self.world().units {
             changes.extend(
                 write(&unit.patients)
@@ -101,8 +121,15 @@ impl InMemoryEhr {
                     });
                 }
             }
-            drop(records);
+            held.push(records);
         }
+        changes.extend(self.confirmations().take_changed().into_iter().map(
+            |(care_unit, confirmation)| Change::Confirmation {
+                care_unit,
+                confirmation,
+            },
+        ));
+        drop(held);
         changes
     }
 }

@@ -117,6 +117,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::NaiveDate;
 use leyr_domain::appointment::ConfirmationCode;
 use leyr_domain::ehr::{self, EhrProfile};
+use leyr_domain::ids::CareUnitId;
 use leyr_domain::ports::Clock;
 use leyr_domain::time::in_stockholm;
 
@@ -131,7 +132,9 @@ pub mod seed;
 mod state;
 
 pub use clock::ManualClock;
-pub use confirmations::{ConfirmationMessage, ConfirmationPurpose};
+pub use confirmations::{
+    ConfirmationKind, ConfirmationMessage, ConfirmationPurpose, ConfirmationRecord,
+};
 pub use dataset::{
     CareUnitData, Dataset, DatasetError, PatientDocument, PatientNote, ResourceData, WeekdaySlots,
 };
@@ -392,22 +395,57 @@ impl InMemoryEhrBuilder {
         });
         let id_seed = self.id_seed.unwrap_or(DEFAULT_ID_SEED);
         let ids = random::IdSource::new(id_seed);
-        let (world, problems) = state::load(dataset, &ids);
+        let mut dataset = dataset;
+        // Confirmations are restored once the appointments they name are loaded.
+        let held: Vec<(CareUnitId, Vec<confirmations::ConfirmationRecord>)> = dataset
+            .care_units
+            .iter_mut()
+            .map(|unit| {
+                (
+                    unit.care_unit.id.clone(),
+                    std::mem::take(&mut unit.confirmations),
+                )
+            })
+            .collect();
+        let (world, mut problems) = state::load(dataset, &ids);
+        let mut codes = confirmations::Confirmations::new(id_seed, self.confirmation_code.clone());
+        for (care_unit, records) in held {
+            let Some(unit) = world.unit(&care_unit) else {
+                continue;
+            };
+            let records_lock = state::read(&unit.records);
+            for record in records {
+                let named = match &record.kind {
+                    confirmations::ConfirmationKind::Booking => &record.appointment_id,
+                    confirmations::ConfirmationKind::Cancellation { original, .. } => original,
+                };
+                if records_lock.position(named).is_none() {
+                    problems.push(DatasetError::UnknownReference {
+                        care_unit: care_unit.clone(),
+                        entity: leyr_domain::error::Entity::Appointment,
+                    });
+                } else if !codes.restore(&care_unit, record) {
+                    problems.push(DatasetError::Duplicate {
+                        care_unit: care_unit.clone(),
+                        entity: leyr_domain::error::Entity::Appointment,
+                    });
+                }
+            }
+        }
+        codes.finish_restore();
         if self.track_changes {
             for unit in &world.units {
                 state::write(&unit.patients).track_changes();
                 state::write(&unit.records).track_changes();
             }
+            codes.track_changes();
         }
         let inner = Inner {
             profile,
             clock,
             faults: Faults::new(),
             ids,
-            confirmations: Mutex::new(confirmations::Confirmations::new(
-                id_seed,
-                self.confirmation_code.clone(),
-            )),
+            confirmations: Mutex::new(codes),
             confirmation_code: self.confirmation_code,
             world,
         };

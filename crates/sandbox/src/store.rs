@@ -198,6 +198,7 @@ impl Store {
                         appointments: Vec::new(),
                         medical_notes: Vec::new(),
                         documents: Vec::new(),
+                        confirmations: Vec::new(),
                         ..unit.clone()
                     };
                     unit_row.execute(params![world.emr, unit.id, to_json(&catalog)?])?;
@@ -215,6 +216,13 @@ impl Store {
                     }
                     for document in &unit.documents {
                         write("document", &document.document.id, to_json(document)?)?;
+                    }
+                    for confirmation in &unit.confirmations {
+                        write(
+                            "confirmation",
+                            &confirmation.appointment_id,
+                            to_json(confirmation)?,
+                        )?;
                     }
                 }
             }
@@ -271,6 +279,15 @@ impl Store {
                         "document",
                         document.document.id.to_string(),
                         to_json(&state_doc::document_doc(document))?,
+                    ),
+                    Change::Confirmation {
+                        care_unit,
+                        confirmation,
+                    } => (
+                        care_unit.to_string(),
+                        "confirmation",
+                        confirmation.appointment_id.to_string(),
+                        to_json(&state_doc::confirmation_doc(confirmation))?,
                     ),
                     _ => continue,
                 };
@@ -350,6 +367,9 @@ fn read_document(connection: &Connection) -> Result<StateDocument, String> {
                 .push(serde_json::from_str(&body).map_err(|_| bad())?),
             "document" => unit
                 .documents
+                .push(serde_json::from_str(&body).map_err(|_| bad())?),
+            "confirmation" => unit
+                .confirmations
                 .push(serde_json::from_str(&body).map_err(|_| bad())?),
             _ => return Err("a record is of an unknown kind".to_owned()),
         }

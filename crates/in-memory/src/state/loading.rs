@@ -80,6 +80,7 @@ impl UnitLoader {
             appointments,
             notes,
             documents,
+            confirmations: _,
             timeslots,
             weekday_slots,
         } = data;

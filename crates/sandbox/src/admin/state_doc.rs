@@ -30,7 +30,8 @@ use leyr_domain::ids::{
 };
 use leyr_domain::patient::{EmailAddress, Patient, PersonName, PhoneNumber};
 use leyr_in_memory::{
-    CareUnitData, Dataset, DatasetError, PatientDocument, PatientNote, ResourceData, WeekdaySlots,
+    CareUnitData, ConfirmationKind, ConfirmationRecord, Dataset, DatasetError, PatientDocument,
+    PatientNote, ResourceData, WeekdaySlots,
 };
 use leyr_wire::dto::{DocumentDto, HealthcareServiceDto, MedicalNoteDto, TimeslotDto};
 use leyr_wire::{ErrorCode, ProblemEntry, mapping};
@@ -79,6 +80,42 @@ pub(crate) struct CareUnitDoc {
     pub(crate) medical_notes: Vec<NoteDoc>,
     #[serde(default)]
     pub(crate) documents: Vec<DocumentDoc>,
+    /// Confirmations by code (§9.3): where the EHR confirms by code.
+    #[serde(default)]
+    pub(crate) confirmations: Vec<ConfirmationDoc>,
+}
+
+/// A confirmation by code, waiting or settled.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConfirmationDoc {
+    /// The id the code confirms: the booking's, or the new id of a cancellation.
+    pub(crate) appointment_id: String,
+    /// `booking` or `cancellation`.
+    pub(crate) purpose: String,
+    /// For a cancellation, the appointment it cancels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) original_id: Option<String>,
+    /// For a cancellation, the comment it appends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) comment: Option<String>,
+    pub(crate) code: String,
+    #[serde(default)]
+    pub(crate) wrong_codes: u8,
+    pub(crate) expires_at: String,
+    #[serde(default)]
+    pub(crate) settled: bool,
+    /// The phone the code went to, masked (every digit but the last two as `*`).
+    #[serde(default)]
+    pub(crate) phone: Option<String>,
+}
+
+impl std::fmt::Debug for ConfirmationDoc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfirmationDoc")
+            .field("appointment_id", &self.appointment_id)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,6 +296,29 @@ fn unit_doc(unit: &CareUnitData) -> CareUnitDoc {
         appointments: unit.appointments.iter().map(appointment_doc).collect(),
         medical_notes: unit.notes.iter().map(note_doc).collect(),
         documents: unit.documents.iter().map(document_doc).collect(),
+        confirmations: unit.confirmations.iter().map(confirmation_doc).collect(),
+    }
+}
+
+pub(crate) fn confirmation_doc(record: &ConfirmationRecord) -> ConfirmationDoc {
+    let (purpose, original_id, comment) = match &record.kind {
+        ConfirmationKind::Cancellation { original, comment } => (
+            "cancellation",
+            Some(original.to_string()),
+            comment.as_ref().map(ToString::to_string),
+        ),
+        _ => ("booking", None, None),
+    };
+    ConfirmationDoc {
+        appointment_id: record.appointment_id.to_string(),
+        purpose: purpose.to_owned(),
+        original_id,
+        comment,
+        code: record.code.as_str().to_owned(),
+        wrong_codes: record.wrong_codes,
+        expires_at: mapping::format_time(&record.expires_at),
+        settled: record.settled,
+        phone: record.masked_phone.clone(),
     }
 }
 
@@ -562,6 +622,11 @@ impl Reader {
                 documents.push(PatientDocument { patient, document });
             }
         }
+        let mut confirmations = Vec::new();
+        for (index, doc) in unit.confirmations.into_iter().enumerate() {
+            let here = item(path, "confirmations", index);
+            confirmations.extend(self.confirmation(doc, &here));
+        }
         if self.problems.len() > before {
             return None;
         }
@@ -577,7 +642,71 @@ impl Reader {
         data.appointments = appointments;
         data.notes = notes;
         data.documents = documents;
+        data.confirmations = confirmations;
         Some(data)
+    }
+
+    fn confirmation(&mut self, doc: ConfirmationDoc, path: &[Value]) -> Option<ConfirmationRecord> {
+        let appointment_id = self.check(
+            AppointmentId::new(&doc.appointment_id),
+            at(path, "appointment_id"),
+            "appointment id",
+        );
+        let kind = match (doc.purpose.as_str(), doc.original_id) {
+            ("booking", None) if doc.comment.is_none() => Some(ConfirmationKind::Booking),
+            ("cancellation", Some(original)) => {
+                let original = self.check(
+                    AppointmentId::new(&original),
+                    at(path, "original_id"),
+                    "appointment id",
+                );
+                let comment = match doc.comment {
+                    Some(text) => self.check(Comment::new(text), at(path, "comment"), "comment"),
+                    None => None,
+                };
+                original.map(|original| ConfirmationKind::Cancellation { original, comment })
+            }
+            _ => {
+                self.problem(
+                    at(path, "purpose"),
+                    "A booking (without original_id and comment) or a cancellation (with original_id)."
+                        .to_owned(),
+                );
+                None
+            }
+        };
+        let code = self.check(
+            leyr_domain::appointment::ConfirmationCode::new(&doc.code),
+            at(path, "code"),
+            "confirmation code",
+        );
+        let expires_at = self.check(
+            strict_time(&doc.expires_at).ok_or(()),
+            at(path, "expires_at"),
+            "time with an offset",
+        );
+        let masked = |phone: &str| {
+            phone.len() <= 20
+                && phone
+                    .bytes()
+                    .all(|b| b == b'+' || b == b'*' || b.is_ascii_digit())
+                && phone.bytes().filter(u8::is_ascii_digit).count() <= 2
+        };
+        if doc.phone.as_deref().is_some_and(|phone| !masked(phone)) {
+            self.problem(
+                at(path, "phone"),
+                "A masked phone: every digit but the last two as *, e.g. +********01.".to_owned(),
+            );
+        }
+        Some(ConfirmationRecord {
+            appointment_id: appointment_id?,
+            kind: kind?,
+            code: code?,
+            wrong_codes: doc.wrong_codes,
+            expires_at: expires_at?,
+            settled: doc.settled,
+            masked_phone: doc.phone,
+        })
     }
 
     fn patient(

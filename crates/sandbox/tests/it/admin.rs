@@ -708,6 +708,96 @@ async fn c50_a_restart_on_the_state_file_keeps_every_acknowledged_write() {
 }
 
 #[tokio::test]
+async fn c50_a_code_sent_before_a_restart_still_confirms_after_it() {
+    let path = temp_file("anita.sqlite");
+    let first = {
+        let path = path.clone();
+        Harness::with(move |builder| builder.state_file(path)).await
+    };
+    let slot = first
+        .get(&format!(
+            "{ANITA}/timeslots?resource_id=101&healthcare_service_id=201"
+        ))
+        .await
+        .body[0]
+        .clone();
+    let created = first
+        .post(
+            &format!("{ANITA}/appointments"),
+            crate::support::booking(&slot, "5001", None),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body[0]["id"].as_str().unwrap().to_owned();
+    let path_of = format!("{ANITA}/appointments/{id}");
+    // One wrong code before the restart counts after it.
+    let wrong = first
+        .patch(&path_of, json!({"confirmation": {"code": "000000"}}))
+        .await;
+    assert_eq!(wrong.status, 400);
+    let sent = first.admin_get("/_sandbox/messages").await.body;
+    let state = first.state().await;
+    let confirmations = &state["emrs"][2]["care_units"][0]["confirmations"];
+    assert_eq!(
+        confirmations[0]["appointment_id"],
+        id.as_str(),
+        "{confirmations}"
+    );
+    assert_eq!(confirmations[0]["wrong_codes"], 1);
+    assert_eq!(confirmations[0]["phone"], "+********01");
+    first.sandbox.shutdown().await.unwrap();
+
+    let second = {
+        let path = path.clone();
+        Harness::with(move |builder| builder.state_file(path)).await
+    };
+    assert_eq!(second.state().await, state);
+    assert_eq!(
+        second.admin_get("/_sandbox/messages").await.body,
+        sent,
+        "the SMS is still there"
+    );
+    let code = sent[0]["code"].as_str().unwrap();
+    let confirmed = second
+        .patch(&path_of, json!({"confirmation": {"code": code}}))
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert_eq!(confirmed.body["status"], "booked");
+    second.sandbox.shutdown().await.unwrap();
+
+    let third = Harness::with(move |builder| builder.state_file(path)).await;
+    let again = third
+        .patch(&path_of, json!({"confirmation": {"code": code}}))
+        .await;
+    assert_eq!(
+        again.status, 400,
+        "a spent code stays spent: {}",
+        again.body
+    );
+    // Anita cannot be asked for one appointment; the state shows it.
+    let stored = third.state().await["emrs"][2]["care_units"][0]["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|appointment| appointment["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(stored["status"], "booked");
+
+    let mut bad = third.state().await;
+    bad["emrs"][2]["care_units"][0]["confirmations"][0]["phone"] = json!("+4670123456701");
+    bad["emrs"][2]["care_units"][0]["confirmations"][0]["code"] = json!("1 2");
+    let refused = third.admin_send(Method::PUT, "/_sandbox/state", &bad).await;
+    refused.assert_problem(400, "BAD_REQUEST");
+    assert_eq!(
+        refused.body["errors"].as_array().unwrap().len(),
+        2,
+        "{}",
+        refused.body
+    );
+}
+
+#[tokio::test]
 async fn c50_a_foreign_or_incompatible_file_is_refused_and_left_as_it_was() {
     let clock = || Arc::new(ManualClock::new(monday_morning()));
     let text = temp_file("notes.txt");
