@@ -1,7 +1,8 @@
 //! The state file survives `kill -9` (C50): concurrent bookings against a `leyr-sandbox --state`
 //! process, a SIGKILL in the middle of them, a restart on the same file; every booking that got
 //! a 2xx answer is there, and the world loads (every rule of the fake holds, so nothing is
-//! half-written). Twenty rounds, each killed at another moment.
+//! half-written). Twenty rounds, each killed at another moment, booking on TakeCare and on Anita
+//! Systems (whose bookings await a code: the appointment and its code are kept together).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -12,6 +13,10 @@ use serde_json::{Value, json};
 
 const CU: &str = "/api/emrs/takecare/care-units/10";
 const ALFA: &str = "197110021834";
+/// Anita Systems confirms bookings by code: each booking is an appointment and a code, which
+/// must be written together.
+const ANITA: &str = "/api/emrs/anitasystems/care-units/L0_1";
+const ANITA_PATIENT: &str = "5001";
 const ROUNDS: u64 = 20;
 const WORKERS: usize = 8;
 
@@ -58,17 +63,27 @@ fn kill_9(process: &mut Process) {
     let _ = process.child.wait();
 }
 
-/// TakeCare's appointments in the state document.
-async fn appointments(http: &reqwest::Client, url: &str) -> Vec<Value> {
-    let state: Value = http
-        .get(format!("{url}/_sandbox/state"))
+async fn state(http: &reqwest::Client, url: &str) -> Value {
+    http.get(format!("{url}/_sandbox/state"))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
-    state["emrs"][0]["care_units"][0]["appointments"]
+        .unwrap()
+}
+
+/// The appointments of the first care unit of the `emr`-th EHR in the state document.
+async fn appointments(http: &reqwest::Client, url: &str, emr: usize) -> Vec<Value> {
+    state(http, url).await["emrs"][emr]["care_units"][0]["appointments"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Anita's confirmations by code, in the state document.
+async fn confirmations(http: &reqwest::Client, url: &str) -> Vec<Value> {
+    state(http, url).await["emrs"][2]["care_units"][0]["confirmations"]
         .as_array()
         .unwrap()
         .clone()
@@ -82,40 +97,48 @@ async fn c50_every_acknowledged_booking_survives_kill_9_twenty_times_out_of_twen
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    let (mut acknowledged_total, mut survived_total) = (0, 0);
+    let mut acknowledged_total = 0;
     for round in 0..ROUNDS {
         let state = dir.join(format!("round-{round}.sqlite"));
         let _ = std::fs::remove_file(&state);
         let mut process = start(&state);
         let url = process.url.clone();
-        let slots: Vec<Value> = http
-            .get(format!("{url}{CU}/timeslots"))
-            .header("x-leyr-client-id", "crash-test")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let seeded = appointments(&http, &url).await.len();
-        let slots = Arc::new(Mutex::new(slots));
-        let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+        let mut queues = Vec::new();
+        for (unit, patient) in [(CU, ALFA), (ANITA, ANITA_PATIENT)] {
+            let slots: Vec<Value> = http
+                .get(format!("{url}{unit}/timeslots"))
+                .header("x-leyr-client-id", "crash-test")
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            queues.push((unit, patient, Arc::new(Mutex::new(slots))));
+        }
+        let seeded = [
+            appointments(&http, &url, 0).await.len(),
+            appointments(&http, &url, 2).await.len(),
+        ];
+        let acknowledged = Arc::new(Mutex::new(Vec::<(usize, String)>::new()));
         let mut workers = Vec::new();
-        for _ in 0..WORKERS {
+        for worker in 0..WORKERS {
             let (http, url) = (http.clone(), url.clone());
-            let (slots, acknowledged) = (Arc::clone(&slots), Arc::clone(&acknowledged));
+            let queue = worker % 2;
+            let (unit, patient, slots) = queues[queue].clone();
+            let acknowledged = Arc::clone(&acknowledged);
             workers.push(tokio::spawn(async move {
                 loop {
                     let Some(slot) = slots.lock().unwrap().pop() else {
                         return;
                     };
                     let body = json!({
-                        "start": slot["start"], "end": slot["end"], "patient_id": ALFA,
+                        "start": slot["start"], "end": slot["end"], "patient_id": patient,
                         "resource_id": slot["resource_id"],
                         "healthcare_service_id": slot["healthcare_service_id"],
                     });
                     let sent = http
-                        .post(format!("{url}{CU}/appointments"))
+                        .post(format!("{url}{unit}/appointments"))
                         .header("x-leyr-client-id", "crash-test")
                         .json(&body)
                         .send()
@@ -127,7 +150,7 @@ async fn c50_every_acknowledged_booking_survives_kill_9_twenty_times_out_of_twen
                             return;
                         };
                         let id = created[0]["id"].as_str().unwrap().to_owned();
-                        acknowledged.lock().unwrap().push(id);
+                        acknowledged.lock().unwrap().push((queue, id));
                     }
                 }
             }));
@@ -139,43 +162,69 @@ async fn c50_every_acknowledged_booking_survives_kill_9_twenty_times_out_of_twen
             worker.await.unwrap();
         }
         assert!(
-            !slots.lock().unwrap().is_empty(),
+            queues
+                .iter()
+                .all(|(_, _, slots)| !slots.lock().unwrap().is_empty()),
             "round {round}: killed mid-load, not after it"
         );
         let acknowledged = acknowledged.lock().unwrap().clone();
-        assert!(
-            !acknowledged.is_empty(),
-            "round {round}: the load ran before the kill"
-        );
+        for queue in [0, 1] {
+            assert!(
+                acknowledged.iter().any(|(q, _)| *q == queue),
+                "round {round}: the load ran on both EHRs before the kill"
+            );
+        }
 
-        // The same file: the world loads, so every rule holds (no overlap, no dangling record).
+        // The same file: the world loads, so every rule holds (no overlap, no dangling record,
+        // no code without its booking).
         let restarted = start(&state);
         assert!(restarted.url.starts_with("http://127.0.0.1:"));
-        let stored = appointments(&http, &restarted.url).await;
-        for id in &acknowledged {
-            let found = stored
+        let stored = [
+            appointments(&http, &restarted.url, 0).await,
+            appointments(&http, &restarted.url, 2).await,
+        ];
+        let codes = confirmations(&http, &restarted.url).await;
+        for (queue, id) in &acknowledged {
+            let found = stored[*queue]
                 .iter()
-                .find(|appointment| appointment["id"] == id.as_str());
-            let found =
-                found.unwrap_or_else(|| panic!("round {round}: an acknowledged booking is lost"));
-            assert_eq!(found["status"], "booked", "round {round}");
-            assert_eq!(found["patient_id"], ALFA, "round {round}");
+                .find(|appointment| appointment["id"] == id.as_str())
+                .unwrap_or_else(|| panic!("round {round}: an acknowledged booking is lost"));
+            if *queue == 0 {
+                assert_eq!(found["status"], "booked", "round {round}");
+                assert_eq!(found["patient_id"], ALFA, "round {round}");
+            } else {
+                assert_eq!(found["status"], "awaiting_confirmation", "round {round}");
+                assert!(
+                    codes
+                        .iter()
+                        .any(|code| code["appointment_id"] == id.as_str()),
+                    "round {round}: a booking's code is lost"
+                );
+            }
         }
-        // Anything beyond them is a whole booking whose answer the kill cut off.
-        let extra = stored.len() - seeded - acknowledged.len();
-        assert!(
-            extra <= WORKERS,
-            "round {round}: {extra} unacknowledged bookings, more than were in flight"
+        for queue in [0, 1] {
+            let made = acknowledged.iter().filter(|(q, _)| *q == queue).count();
+            // Anything beyond them is a whole booking whose answer the kill cut off.
+            let extra = stored[queue].len() - seeded[queue] - made;
+            assert!(
+                extra <= WORKERS,
+                "round {round}: {extra} unacknowledged bookings, more than were in flight"
+            );
+        }
+        assert_eq!(
+            codes.len(),
+            stored[1].len() - seeded[1],
+            "round {round}: one code per Anita booking, no more and no fewer"
         );
         acknowledged_total += acknowledged.len();
-        survived_total += acknowledged.len();
         drop(restarted);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", state.display()));
         }
     }
     println!(
-        "crash test: {ROUNDS}/{ROUNDS} rounds passed; {survived_total} of {acknowledged_total} acknowledged bookings found after kill -9"
+        "crash test: {ROUNDS}/{ROUNDS} rounds passed; all {acknowledged_total} acknowledged bookings \
+         (TakeCare, and Anita's with their codes) found after kill -9"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
