@@ -96,8 +96,8 @@
 //! What an EHR supports is its profile's business (`leyr_domain::ehr`, C43): an `{emr}` with
 //! no profile is `NOT_SUPPORTED`, and the operations, the typed ids a patient or resource may be
 //! named by, the rule for `external_id` and whether registration needs a phone all come from
-//! the profile of the request's `{emr}`. TakeCare's is the only profile today and supports
-//! everything.
+//! the profile of the request's `{emr}`. TakeCare's and Cliniko's support everything; `leyr
+//! ehrs` prints what each of the seven supports.
 //!
 //! Datetimes are written `YYYY-MM-DDTHH:MM:SS±HH:MM` in Stockholm time, compared as instants,
 //! and must carry an offset on input (C35). A booked appointment whose end has passed is
