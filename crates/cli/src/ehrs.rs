@@ -6,6 +6,7 @@ use leyr_domain::ehr::{
     self, Confirmation, EhrProfile, ExternalIdRule, IdType, Market, NationalNumber, Operation,
     PatientEmrIds,
 };
+use leyr_wire::typed_id;
 use serde_json::{Map, Value, json};
 
 use crate::failure::Failure;
@@ -79,14 +80,16 @@ pub(crate) fn table(profiles: &[&EhrProfile]) -> String {
         mark(profile.requires_phone).to_owned()
     });
     for kind in id_types(profiles, |profile| profile.patient_id_types) {
-        row(&format!("patient id {}", id_type(kind)), &|profile| {
-            mark(profile.accepts_patient_id(kind)).to_owned()
-        });
+        row(
+            &format!("patient id {}", typed_id::prefix(kind)),
+            &|profile| mark(profile.accepts_patient_id(kind)).to_owned(),
+        );
     }
     for kind in id_types(profiles, |profile| profile.resource_id_types) {
-        row(&format!("resource id {}", id_type(kind)), &|profile| {
-            mark(profile.accepts_resource_id(kind)).to_owned()
-        });
+        row(
+            &format!("resource id {}", typed_id::prefix(kind)),
+            &|profile| mark(profile.accepts_resource_id(kind)).to_owned(),
+        );
     }
     row("patient emr_id", &|profile| {
         patient_emr_ids(profile.patient_emr_ids).to_owned()
@@ -112,7 +115,12 @@ pub(crate) fn to_json(profile: &EhrProfile) -> Value {
             )
         })
         .collect();
-    let names = |kinds: &[IdType]| kinds.iter().map(|kind| id_type(*kind)).collect::<Vec<_>>();
+    let names = |kinds: &[IdType]| {
+        kinds
+            .iter()
+            .map(|kind| typed_id::prefix(*kind))
+            .collect::<Vec<_>>()
+    };
     json!({
         "emr": profile.code,
         "name": profile.name,
@@ -183,18 +191,6 @@ fn national_number_for_people(number: NationalNumber) -> &'static str {
     match number {
         NationalNumber::SwedishPersonnummer => "personnummer",
         NationalNumber::NorwegianFodselsnummer => "fødselsnummer",
-        _ => "other",
-    }
-}
-
-/// The id type as its typed-id prefix (contract §2.2), e.g. `se_personal_number`.
-fn id_type(kind: IdType) -> &'static str {
-    match kind {
-        IdType::EmrId => "emr_id",
-        IdType::SePersonalNumber => "se_personal_number",
-        IdType::NoPersonalNumber => "no_personal_number",
-        IdType::NhsNumber => "nhs_number",
-        IdType::HsaId => "hsa_id",
         _ => "other",
     }
 }

@@ -169,6 +169,10 @@ impl HttpFaults {
         self.lock().iter().map(|scripted| scripted.times).sum()
     }
 
+    fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
     /// The faults still scripted, in order.
     #[must_use]
     pub fn list(&self) -> Vec<ScriptedFault> {
@@ -349,28 +353,36 @@ pub(crate) async fn apply(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let template = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map(|path| path.as_str().to_owned());
-    let emr = request
-        .uri()
-        .path()
-        .strip_prefix("/api/emrs/")
-        .and_then(|rest| rest.split('/').next())
-        .map(|emr| leyr_wire::segment::decode(emr).into_owned());
-    let key = RequestKey {
-        method: request.method().as_str(),
-        route: template.as_deref().and_then(relative_route),
-        emr: emr.as_deref(),
-    };
-    let fault = state.scripted.take(&key).or_else(|| state.random.draw());
+    let fault = scripted_for(&state.scripted, &request).or_else(|| state.random.draw());
     let injected = fault.as_ref().map(|fault| InjectedFault(fault.kind()));
     let mut response = respond(fault, request, next).await;
     if let Some(injected) = injected {
         response.extensions_mut().insert(injected);
     }
     response
+}
+
+/// The scripted fault `request` takes, if any. Reads the request's key in place (nothing is
+/// copied) and only while faults are scripted.
+fn scripted_for(scripted: &HttpFaults, request: &Request) -> Option<HttpFault> {
+    if scripted.is_empty() {
+        return None;
+    }
+    let emr = request
+        .uri()
+        .path()
+        .strip_prefix("/api/emrs/")
+        .and_then(|rest| rest.split('/').next())
+        .map(leyr_wire::segment::decode);
+    let key = RequestKey {
+        method: request.method().as_str(),
+        route: request
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .and_then(|path| relative_route(path.as_str())),
+        emr: emr.as_deref(),
+    };
+    scripted.take(&key)
 }
 
 async fn respond(fault: Option<HttpFault>, request: Request, next: Next) -> Response {

@@ -484,10 +484,8 @@ impl SandboxBuilder {
                     }
                     None => {
                         let ehrs = fresh(&factory)?;
-                        let document = admin::state_doc::export(
-                            ehrs.iter().map(|ehr| (ehr.profile().code, ehr.export())),
-                        );
-                        store.replace_all(&document, || ()).map_err(|source| {
+                        let document = admin::state_doc::export(&ehrs);
+                        store.replace_all(document, || ()).map_err(|source| {
                             StateFileError::Open {
                                 path: path.clone(),
                                 source,

@@ -80,6 +80,15 @@ impl ApiError {
         )
     }
 
+    /// 504 `UNKNOWN_ERROR` for a change made in memory that the state file could not keep
+    /// (C50): its outcome is unknown to the caller.
+    pub(crate) fn not_saved() -> Self {
+        Self::unknown_error(
+            StatusCode::GATEWAY_TIMEOUT,
+            "The change could not be written to the state file; it may or may not be kept.",
+        )
+    }
+
     /// 503 `SERVICE_UNAVAILABLE` (§4.2).
     pub(crate) fn service_unavailable() -> Self {
         Self::new(

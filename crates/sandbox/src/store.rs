@@ -178,7 +178,7 @@ impl Store {
     /// `then` (which serves the new worlds) before another commit can run.
     pub(crate) fn replace_all(
         &self,
-        document: &StateDocument,
+        document: StateDocument,
         then: impl FnOnce(),
     ) -> Result<(), rusqlite::Error> {
         let mut connection = self.lock();
@@ -191,33 +191,31 @@ impl Store {
             let mut record_row = transaction.prepare(
                 "INSERT INTO records (emr, care_unit, kind, id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            for world in &document.emrs {
-                for unit in &world.care_units {
-                    let catalog = CareUnitDoc {
-                        patients: Vec::new(),
-                        appointments: Vec::new(),
-                        medical_notes: Vec::new(),
-                        documents: Vec::new(),
-                        confirmations: Vec::new(),
-                        ..unit.clone()
-                    };
-                    unit_row.execute(params![world.emr, unit.id, to_json(&catalog)?])?;
+            for world in document.emrs {
+                for mut unit in world.care_units {
+                    // The records leave the unit, and what stays is its catalog.
+                    let patients = std::mem::take(&mut unit.patients);
+                    let appointments = std::mem::take(&mut unit.appointments);
+                    let notes = std::mem::take(&mut unit.medical_notes);
+                    let documents = std::mem::take(&mut unit.documents);
+                    let confirmations = std::mem::take(&mut unit.confirmations);
+                    unit_row.execute(params![world.emr, unit.id, to_json(&unit)?])?;
                     let mut write = |kind: &str, id: &str, body: String| {
                         record_row.execute(params![world.emr, unit.id, kind, id, body])
                     };
-                    for patient in &unit.patients {
+                    for patient in &patients {
                         write("patient", &patient.emr_id, to_json(patient)?)?;
                     }
-                    for appointment in &unit.appointments {
+                    for appointment in &appointments {
                         write("appointment", &appointment.id, to_json(appointment)?)?;
                     }
-                    for note in &unit.medical_notes {
+                    for note in &notes {
                         write("note", &note.note.id, to_json(note)?)?;
                     }
-                    for document in &unit.documents {
+                    for document in &documents {
                         write("document", &document.document.id, to_json(document)?)?;
                     }
-                    for confirmation in &unit.confirmations {
+                    for confirmation in &confirmations {
                         write(
                             "confirmation",
                             &confirmation.appointment_id,

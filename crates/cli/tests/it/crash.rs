@@ -4,12 +4,13 @@
 //! half-written). Twenty rounds, each killed at another moment, booking on TakeCare and on Anita
 //! Systems (whose bookings await a code: the appointment and its code are kept together).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+
+use crate::sandbox_binary::{self, Running};
 
 const CU: &str = "/api/emrs/takecare/care-units/10";
 const ALFA: &str = "197110021834";
@@ -20,41 +21,20 @@ const ANITA_PATIENT: &str = "5001";
 const ROUNDS: u64 = 20;
 const WORKERS: usize = 8;
 
-struct Process {
-    child: Child,
-    url: String,
+/// The sandbox on the state file `state`, with a clock that stands still (no code lapses).
+fn start(state: &std::path::Path) -> Running {
+    let state = state.to_str().unwrap();
+    sandbox_binary::start(&[
+        "--start-date",
+        "2024-03-25",
+        "--clock",
+        "manual=2024-03-25T07:30:00+01:00",
+        "--state",
+        state,
+    ])
 }
 
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(state: &std::path::Path) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_leyr-sandbox"))
-        .args(["--addr", "127.0.0.1:0", "--start-date", "2024-03-25"])
-        .args(["--clock", "manual=2024-03-25T07:30:00+01:00"])
-        .arg("--state")
-        .arg(state)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut first_line = String::new();
-    BufReader::new(stdout).read_line(&mut first_line).unwrap();
-    let url = first_line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {first_line:?}"))
-        .to_owned();
-    Process { child, url }
-}
-
-fn kill_9(process: &mut Process) {
+fn kill_9(process: &mut Running) {
     let status = Command::new("kill")
         .args(["-KILL", &process.child.id().to_string()])
         .status()

@@ -15,9 +15,9 @@ const ALFA: &str = "197110021834";
 const EHN: &str = "10-991890000019";
 
 /// A running `leyr-sandbox` process, killed when dropped.
-struct Running {
-    child: Child,
-    url: String,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) url: String,
 }
 
 impl Drop for Running {
@@ -27,7 +27,7 @@ impl Drop for Running {
     }
 }
 
-fn start(args: &[&str]) -> Running {
+pub(crate) fn start(args: &[&str]) -> Running {
     start_with(args, "info", Stdio::null())
 }
 

@@ -7,7 +7,7 @@ use std::sync::{PoisonError, RwLock};
 use chrono::{Datelike, NaiveTime, TimeDelta, TimeZone, Weekday};
 use leyr_domain::appointment::Appointment;
 use leyr_domain::error::Entity;
-use leyr_domain::ids::{CareUnitId, HealthcareServiceId, LeyrPatientId, ResourceId};
+use leyr_domain::ids::{CareUnitId, HealthcareServiceId, LeyrPatientId, PatientEmrId, ResourceId};
 use leyr_domain::patient::{Patient, PatientRef};
 use leyr_domain::time::{STOCKHOLM, in_stockholm};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -175,56 +175,60 @@ impl UnitLoader {
         self.add_appointments(&mut unit, appointments);
         self.check_overlaps(&mut unit);
         for patient_note in notes {
-            let known_patient = read(&unit.patients)
-                .resolve(&PatientRef::EmrId(patient_note.patient.clone()))
-                .is_some();
-            let known_author = patient_note
-                .note
-                .author
-                .as_ref()
-                .is_none_or(|author| unit.resource(author).is_some());
-            let records = unit
-                .records
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner);
-            if !known_patient {
-                self.unknown(Entity::Patient);
-            } else if !known_author {
-                self.unknown(Entity::Author);
-            } else if records.has_note(patient_note.note.id.as_str()) {
-                self.duplicate(Entity::Note);
-            } else {
+            let author = patient_note.note.author.as_ref();
+            if self.check_record(
+                &mut unit,
+                &patient_note.patient,
+                author,
+                |records| records.has_note(patient_note.note.id.as_str()),
+                Entity::Note,
+            ) {
                 let mut note = patient_note.note;
                 note.created_at = in_stockholm(&note.created_at);
-                records.add_note(&patient_note.patient, note);
+                records_of(&mut unit).add_note(&patient_note.patient, note);
             }
         }
         for patient_document in documents {
-            let known_patient = read(&unit.patients)
-                .resolve(&PatientRef::EmrId(patient_document.patient.clone()))
-                .is_some();
-            let known_author = patient_document
-                .document
-                .author
-                .as_ref()
-                .is_none_or(|author| unit.resource(author).is_some());
-            let records = unit
-                .records
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner);
-            if !known_patient {
-                self.unknown(Entity::Patient);
-            } else if !known_author {
-                self.unknown(Entity::Author);
-            } else if records.has_document(patient_document.document.id.as_str()) {
-                self.duplicate(Entity::Document);
-            } else {
+            let author = patient_document.document.author.as_ref();
+            if self.check_record(
+                &mut unit,
+                &patient_document.patient,
+                author,
+                |records| records.has_document(patient_document.document.id.as_str()),
+                Entity::Document,
+            ) {
                 let mut document = patient_document.document;
                 document.created_at = document.created_at.map(|at| in_stockholm(&at));
-                records.add_document(&patient_document.patient, document);
+                records_of(&mut unit).add_document(&patient_document.patient, document);
             }
         }
         unit
+    }
+
+    /// Whether a note or document of `patient` by `author` may be added: both known, and its id
+    /// (`taken`) new. Otherwise the problem is reported.
+    fn check_record(
+        &mut self,
+        unit: &mut UnitState,
+        patient: &PatientEmrId,
+        author: Option<&ResourceId>,
+        taken: impl FnOnce(&Records) -> bool,
+        entity: Entity,
+    ) -> bool {
+        let known_patient = read(&unit.patients)
+            .resolve(&PatientRef::EmrId(patient.clone()))
+            .is_some();
+        let known_author = author.is_none_or(|author| unit.resource(author).is_some());
+        if !known_patient {
+            self.unknown(Entity::Patient);
+        } else if !known_author {
+            self.unknown(Entity::Author);
+        } else if taken(records_of(unit)) {
+            self.duplicate(entity);
+        } else {
+            return true;
+        }
+        false
     }
 
     /// Reports two held appointments of one resource whose intervals overlap: the EHR never
@@ -379,6 +383,13 @@ impl UnitLoader {
             }
         }
     }
+}
+
+/// The records of a unit being loaded, which no one else can reach yet.
+fn records_of(unit: &mut UnitState) -> &mut Records {
+    unit.records
+        .get_mut()
+        .unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Service indices are stored as `u32` to keep slot entries small; a care unit never has

@@ -30,9 +30,9 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use leyr_domain::ehr;
 use leyr_domain::ports::Clock;
 use leyr_domain::time::in_stockholm;
-use leyr_in_memory::ManualClock;
 use leyr_in_memory::confirmations::ConfirmationPurpose;
-use leyr_wire::{ErrorCode, ProblemEntry, mapping, route};
+use leyr_in_memory::{InMemoryEhr, ManualClock};
+use leyr_wire::{ErrorCode, mapping, route};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -139,16 +139,14 @@ async fn health() -> Response {
     problem::json(StatusCode::OK, &json!({"status": "ok"}))
 }
 
-/// One problem at `path` under `body` (or `query`).
+/// One `BAD_INPUT` problem at `path` under `body` (or `query`).
 fn bad_input(root: &str, path: &[&str], detail: &str) -> ApiError {
-    let mut steps = vec![Value::from(root)];
-    steps.extend(path.iter().map(|step| Value::from(*step)));
-    ApiError::bad_request(vec![ProblemEntry {
-        details: Some(detail.to_owned()),
-        emr_error: Value::Null,
-        error_code: Some(ErrorCode::BadInput),
-        path: Value::Array(steps),
-    }])
+    let problem = state_doc::DocProblem {
+        path: path.iter().map(|step| Value::from(*step)).collect(),
+        code: ErrorCode::BadInput,
+        detail: detail.to_owned(),
+    };
+    ApiError::bad_request(vec![problem.entry_under(root)])
 }
 
 /// The body as JSON of `T`, or a 400 that says where reading stopped (never what it read).
@@ -157,11 +155,24 @@ fn body_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ApiError> 
         .map_err(|error| ApiError::bad_request(vec![state_doc::malformed(&error).entry()]))
 }
 
-fn save_failed() -> ApiError {
-    ApiError::unknown_error(
-        StatusCode::GATEWAY_TIMEOUT,
-        "The change could not be written to the state file; it may or may not be kept.",
-    )
+impl Admin {
+    /// Serves `ehrs` from now on, through the state file first when there is one (C50); `also`
+    /// runs at the moment of the swap (e.g. to clear the faults and logs of a reset).
+    fn serve(&self, ehrs: Vec<InMemoryEhr>, also: impl FnOnce()) -> Result<(), ApiError> {
+        let swap = || {
+            self.worlds.replace(ehrs.clone());
+            also();
+        };
+        match &self.store {
+            Some(store) => store
+                .replace_all(state_doc::export(&ehrs), swap)
+                .map_err(|_| ApiError::not_saved()),
+            None => {
+                swap();
+                Ok(())
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -183,32 +194,15 @@ async fn reset(State(admin): State<Admin>, body: Bytes) -> Result<Response, ApiE
             "The seed could not be built.",
         )
     })?;
-    let replace = || {
-        admin.worlds.replace(ehrs.clone());
+    admin.serve(ehrs, || {
         admin.faults.clear();
         admin.journal.clear();
-    };
-    match &admin.store {
-        Some(store) => {
-            let document =
-                state_doc::export(ehrs.iter().map(|ehr| (ehr.profile().code, ehr.export())));
-            store
-                .replace_all(&document, replace)
-                .map_err(|_| save_failed())?;
-        }
-        None => replace(),
-    }
+    })?;
     Ok(problem::json(StatusCode::OK, &json!({"status": "ok"})))
 }
 
 async fn export_state(State(admin): State<Admin>) -> Response {
-    let served = admin.worlds.current();
-    let document = state_doc::export(
-        served
-            .ehrs()
-            .iter()
-            .map(|ehr| (ehr.profile().code, ehr.export())),
-    );
+    let document = state_doc::export(admin.worlds.current().ehrs());
     problem::json(StatusCode::OK, &document)
 }
 
@@ -218,17 +212,7 @@ async fn import_state(State(admin): State<Admin>, body: Bytes) -> Result<Respons
     let ehrs = load(&admin.factory, document, today).map_err(|problems| {
         ApiError::bad_request(problems.iter().map(state_doc::DocProblem::entry).collect())
     })?;
-    let replace = || admin.worlds.replace(ehrs.clone());
-    match &admin.store {
-        Some(store) => {
-            let document =
-                state_doc::export(ehrs.iter().map(|ehr| (ehr.profile().code, ehr.export())));
-            store
-                .replace_all(&document, replace)
-                .map_err(|_| save_failed())?;
-        }
-        None => replace(),
-    }
+    admin.serve(ehrs, || ())?;
     Ok(problem::json(StatusCode::OK, &json!({"status": "ok"})))
 }
 
@@ -238,13 +222,12 @@ pub(crate) fn load(
     factory: &Factory,
     document: state_doc::StateDocument,
     today: NaiveDate,
-) -> Result<Vec<leyr_in_memory::InMemoryEhr>, Vec<state_doc::DocProblem>> {
-    let read = state_doc::read(document, today)?;
-    let datasets = read.datasets.clone();
+) -> Result<Vec<InMemoryEhr>, Vec<state_doc::DocProblem>> {
+    let (datasets, places) = state_doc::read(document, today)?;
     factory.build_datasets(datasets).map_err(|problems| {
         problems
             .iter()
-            .map(|(emr, problem)| read.place(emr, problem))
+            .map(|(emr, problem)| places.place(emr, problem))
             .collect()
     })
 }

@@ -30,8 +30,8 @@ use leyr_domain::ids::{
 };
 use leyr_domain::patient::{EmailAddress, Patient, PersonName, PhoneNumber};
 use leyr_in_memory::{
-    CareUnitData, ConfirmationKind, ConfirmationRecord, Dataset, DatasetError, PatientDocument,
-    PatientNote, ResourceData, WeekdaySlots,
+    CareUnitData, ConfirmationKind, ConfirmationRecord, Dataset, DatasetError, InMemoryEhr,
+    PatientDocument, PatientNote, ResourceData, WeekdaySlots,
 };
 use leyr_wire::dto::{DocumentDto, HealthcareServiceDto, MedicalNoteDto, TimeslotDto};
 use leyr_wire::{ErrorCode, ProblemEntry, mapping};
@@ -225,7 +225,12 @@ pub(crate) struct DocProblem {
 impl DocProblem {
     /// The `errors[]` entry (C30): the path starts at `body`.
     pub(crate) fn entry(&self) -> ProblemEntry {
-        let mut path = vec![Value::from("body")];
+        self.entry_under("body")
+    }
+
+    /// The `errors[]` entry (C30), the path starting at `root` (`body` or `query`).
+    pub(crate) fn entry_under(&self, root: &str) -> ProblemEntry {
+        let mut path = vec![Value::from(root)];
         path.extend(self.path.iter().cloned());
         ProblemEntry {
             details: Some(self.detail.clone()),
@@ -254,16 +259,16 @@ pub(crate) fn malformed(error: &serde_json::Error) -> DocProblem {
     }
 }
 
-/// The world of every EHR served, as the document writes it. `worlds` is in the sandbox's
-/// order (that of `ehr::PROFILES`).
-pub(crate) fn export<'a>(worlds: impl IntoIterator<Item = (&'a str, Dataset)>) -> StateDocument {
+/// The world of every EHR served, as the document writes it, in the sandbox's order (that of
+/// `ehr::PROFILES`).
+pub(crate) fn export(ehrs: &[InMemoryEhr]) -> StateDocument {
     StateDocument {
         format: FORMAT.to_owned(),
-        emrs: worlds
-            .into_iter()
-            .map(|(emr, dataset)| WorldDoc {
-                emr: emr.to_owned(),
-                care_units: dataset.care_units.iter().map(unit_doc).collect(),
+        emrs: ehrs
+            .iter()
+            .map(|ehr| WorldDoc {
+                emr: ehr.profile().code.to_owned(),
+                care_units: ehr.export().care_units.iter().map(unit_doc).collect(),
             })
             .collect(),
     }
@@ -361,20 +366,20 @@ pub(crate) fn document_doc(document: &PatientDocument) -> DocumentDoc {
     }
 }
 
-/// What a document describes: one dataset per EHR in `ehr::PROFILES` order (an EHR the
-/// document leaves out gets an empty world), and where each care unit is in the document, to
-/// place the problems the adapter finds when it loads them ([`ReadDocument::place`]).
-#[derive(Debug)]
-pub(crate) struct ReadDocument {
-    pub(crate) datasets: Vec<(&'static EhrProfile, Dataset)>,
-    unit_paths: Vec<(&'static str, CareUnitId, Vec<Value>)>,
-}
+/// One dataset per EHR in `ehr::PROFILES` order (an EHR the document leaves out gets an empty
+/// world).
+pub(crate) type Datasets = Vec<(&'static EhrProfile, Dataset)>;
 
-impl ReadDocument {
+/// Where each care unit of a document is, to place the problems the adapter finds when it
+/// loads the datasets ([`Places::place`]).
+#[derive(Debug, Default)]
+pub(crate) struct Places(Vec<(&'static str, CareUnitId, Vec<Value>)>);
+
+impl Places {
     /// A problem the in-memory adapter found loading `emr`'s dataset, at its care unit.
     pub(crate) fn place(&self, emr: &str, problem: &DatasetError) -> DocProblem {
         let path = self
-            .unit_paths
+            .0
             .iter()
             .find(|(code, id, _)| *code == emr && id == problem.care_unit())
             .map(|(_, _, path)| path.clone())
@@ -393,12 +398,9 @@ impl ReadDocument {
 pub(crate) fn read(
     document: StateDocument,
     today: NaiveDate,
-) -> Result<ReadDocument, Vec<DocProblem>> {
+) -> Result<(Datasets, Places), Vec<DocProblem>> {
     let mut reader = Reader::default();
-    let mut read = ReadDocument {
-        datasets: Vec::new(),
-        unit_paths: Vec::new(),
-    };
+    let mut places = Places::default();
     if document.format != FORMAT {
         reader.problem(
             vec!["format".into()],
@@ -430,25 +432,18 @@ pub(crate) fn read(
                 units.push((unit_path, data));
             }
         }
-        for (unit_path, data) in &units {
-            read.unit_paths
-                .push((profile.code, data.care_unit.id.clone(), unit_path.clone()));
+        // Two care units with one id are the adapter's to refuse, as any repeated id.
+        let mut care_units = Vec::with_capacity(units.len());
+        for (unit_path, data) in units {
+            places
+                .0
+                .push((profile.code, data.care_unit.id.clone(), unit_path));
+            care_units.push(data);
         }
-        let mut ids: Vec<&str> = units.iter().map(|(_, d)| d.care_unit.id.as_str()).collect();
-        ids.sort_unstable();
-        if ids.windows(2).any(|pair| pair[0] == pair[1]) {
-            reader.problem(
-                at(&path, "care_units"),
-                "Two care units share an id.".to_owned(),
-            );
-        }
-        datasets[position].1 = Dataset {
-            care_units: units.into_iter().map(|(_, data)| data).collect(),
-        };
+        datasets[position].1 = Dataset { care_units };
     }
     if reader.problems.is_empty() {
-        read.datasets = datasets;
-        Ok(read)
+        Ok((datasets, places))
     } else {
         Err(reader.problems)
     }

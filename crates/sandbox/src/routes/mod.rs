@@ -293,11 +293,7 @@ async fn commit_writes(
         Ok(Ok(())) => response,
         _ => {
             tracing::error!("a change could not be written to the state file");
-            ApiError::unknown_error(
-                StatusCode::GATEWAY_TIMEOUT,
-                "The change could not be written to the state file; it may or may not be kept.",
-            )
-            .into_response()
+            ApiError::not_saved().into_response()
         }
     }
 }

@@ -38,6 +38,25 @@ impl Harness {
         self.send(self.admin(method, path).json(body)).await
     }
 
+    /// Books Anita's first free slot for its seed patient: the booking awaits a code (§9.3).
+    async fn book_at_anita(&self) -> Reply {
+        let slot = self
+            .get(&format!(
+                "{ANITA}/timeslots?resource_id=101&healthcare_service_id=201"
+            ))
+            .await
+            .body[0]
+            .clone();
+        let created = self
+            .post(
+                &format!("{ANITA}/appointments"),
+                crate::support::booking(&slot, "5001", None),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        created
+    }
+
     async fn state(&self) -> Value {
         let reply = self.admin_get("/_sandbox/state").await;
         assert_eq!(reply.status, 200, "{}", reply.body);
@@ -529,20 +548,7 @@ async fn c49_the_journal_keeps_route_templates_only_newest_first() {
 #[tokio::test]
 async fn c49_messages_show_the_code_sent_with_the_phone_masked() {
     let harness = Harness::start().await;
-    let slot = harness
-        .get(&format!(
-            "{ANITA}/timeslots?resource_id=101&healthcare_service_id=201"
-        ))
-        .await
-        .body[0]
-        .clone();
-    let created = harness
-        .post(
-            &format!("{ANITA}/appointments"),
-            crate::support::booking(&slot, "5001", None),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
+    let created = harness.book_at_anita().await;
     let messages = harness.admin_get("/_sandbox/messages").await;
     assert_eq!(messages.status, 200);
     let message = &messages.body[0];
@@ -714,20 +720,7 @@ async fn c50_a_code_sent_before_a_restart_still_confirms_after_it() {
         let path = path.clone();
         Harness::with(move |builder| builder.state_file(path)).await
     };
-    let slot = first
-        .get(&format!(
-            "{ANITA}/timeslots?resource_id=101&healthcare_service_id=201"
-        ))
-        .await
-        .body[0]
-        .clone();
-    let created = first
-        .post(
-            &format!("{ANITA}/appointments"),
-            crate::support::booking(&slot, "5001", None),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
+    let created = first.book_at_anita().await;
     let id = created.body[0]["id"].as_str().unwrap().to_owned();
     let path_of = format!("{ANITA}/appointments/{id}");
     // One wrong code before the restart counts after it.
